@@ -1,0 +1,1 @@
+"""OPSC Monitor."""

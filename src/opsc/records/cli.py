@@ -1,0 +1,25 @@
+"""`opsc init`: create or upgrade the records store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from opsc.records.db import current_revision, init_store
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database", help="SQLAlchemy URL; default: sqlite:///var/opsc.db"),
+]
+
+
+def init(database: DatabaseOption = None) -> None:
+    """Create the records store, or upgrade it to the newest schema (safe to repeat)."""
+    engine = init_store(database)
+    Console().print(
+        f"[green]Store ready[/green] at {engine.url.render_as_string(hide_password=True)} "
+        f"(schema {current_revision(engine)})"
+    )
+    engine.dispose()

@@ -1,0 +1,54 @@
+"""Settings are data: one table feeds the loader, the CLI help and the docs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database",
+        "OPSC_DATABASE_URL",
+        "sqlite:///var/opsc.db",
+        "SQLAlchemy URL of the records store (SQLite file or PostgreSQL server).",
+    ),
+    Setting(
+        "var_dir",
+        "OPSC_VAR_DIR",
+        "var",
+        "Folder for the embedded database, generated files and published outputs.",
+    ),
+    Setting(
+        "profile_path",
+        "OPSC_PROFILE_PATH",
+        "",
+        "Extra folders of country profiles (separated by the OS path separator), searched "
+        "before the built-in MX and PE profiles.",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of a setting: its environment variable if set, else its default."""
+    setting = _BY_NAME[name]
+    return os.environ.get(setting.env, setting.default)
+
+
+def database_url() -> str:
+    return get("database")
+
+
+def var_dir() -> Path:
+    return Path(get("var_dir"))
