@@ -1,0 +1,1 @@
+"""Intake: submission contracts, templates, validation, pseudonymisation and atomic import."""

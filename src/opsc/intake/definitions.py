@@ -1,0 +1,470 @@
+"""The submission contracts: one per record type, field by field, in Spanish and English."""
+
+from __future__ import annotations
+
+from opsc.intake.contracts import Contract, ForeignKey
+from opsc.intake.fields import (
+    AGENCY_CASE,
+    GEO,
+    NATIONALITY,
+    OFFENCE,
+    SEX,
+    Field,
+    agency_id,
+    amount,
+    bloom,
+    code,
+    count,
+    day,
+    flag,
+    token,
+)
+
+CASE_REF = ForeignKey("agency_case_id", "cases", "case_record", "agency_case_id", "case_id")
+
+CASES = Contract(
+    "cases",
+    "case_record",
+    "Cases",
+    "Casos",
+    (
+        AGENCY_CASE.but(required=True),
+        day("date_reported", "Date reported", "Fecha de denuncia", aliases=("fecha_denuncia",)),
+        day("date_offence", "Date of the offence", "Fecha del delito", aliases=("fecha_hechos",)),
+        GEO,
+        code(
+            "offences",
+            "offences",
+            "Offences (OPSC codes)",
+            "Delitos (códigos OPSC)",
+            required=True,
+            multiple=True,
+            description_en="One or more OPSC offence codes separated by spaces.",
+            description_es="Uno o más códigos de delito OPSC separados por espacios.",
+        ),
+        flag("online", "Online", "En línea"),
+        flag("tourism_context", "Travel and tourism context", "Contexto de viajes y turismo"),
+        flag("transnational", "Transnational", "Transnacional"),
+        code("stage", "justice_stages", "Stage in the institution", "Etapa en la institución"),
+    ),
+    primary_key=("agency_case_id",),
+    children={"offences": ("case_offence", "case_id", "offence")},
+)
+
+VICTIMS = Contract(
+    "victims",
+    "victim",
+    "Child victims",
+    "Niñas, niños y adolescentes víctimas",
+    (
+        agency_id("agency_victim_id", "Victim ID", "ID de la víctima", required=True),
+        AGENCY_CASE,
+        Field("key_version", "string", "Linkage key version", "Versión de la llave", max_length=20),
+        token("tk_national_id", "National ID token", "Token del documento de identidad"),
+        token("tk_birth_date", "Birth date token", "Token de la fecha de nacimiento"),
+        token("tk_given_names", "Given names token", "Token de los nombres"),
+        token("tk_surnames", "Surnames token", "Token de los apellidos"),
+        token("tk_given_phonetic", "Given names phonetic token", "Token fonético de nombres"),
+        token("tk_surname_phonetic", "Surnames phonetic token", "Token fonético de apellidos"),
+        bloom("bf_given_names", "Given names Bloom filter", "Filtro de Bloom de nombres"),
+        bloom("bf_surnames", "Surnames Bloom filter", "Filtro de Bloom de apellidos"),
+        Field("birth_year", "integer", "Year of birth", "Año de nacimiento", minimum=1990),
+        count(
+            "age_at_offence",
+            "Age at the time of the offence",
+            "Edad al momento del delito",
+            maximum=120,
+            aliases=("edad",),
+        ),
+        SEX,
+        NATIONALITY,
+        code("ethnic_origin", "ethnic_origin", "Ethnic origin", "Origen étnico"),
+        code("language", "languages", "Language", "Lengua"),
+        flag("disability", "Disability", "Discapacidad"),
+        code("migrant_status", "migrant_status", "Migrant status", "Condición migratoria"),
+        flag("street_situation", "Street situation", "Situación de calle"),
+        flag("in_school", "Attends school", "Asiste a la escuela"),
+        code("socio_economic", "socio_economic", "Socio-economic status", "Nivel socioeconómico"),
+        GEO.but(
+            name="residence_geo",
+            title_en="Place of residence",
+            title_es="Lugar de residencia",
+            aliases=("residencia",),
+        ),
+        code(
+            "relation_to_perpetrator",
+            "relation_to_perpetrator",
+            "Relation to the perpetrator",
+            "Relación con la persona agresora",
+        ),
+        flag(
+            "treated_as_offender",
+            "Treated as an offender",
+            "Tratada como infractora",
+            description_en="The child was detained or charged instead of protected (OPSC 8).",
+            description_es="La niña o niño fue detenido o acusado en lugar de protegido.",
+        ),
+        code(
+            "risk_factors",
+            "risk_factors",
+            "Risk factors",
+            "Factores de riesgo",
+            multiple=True,
+            description_en="Risk-factor codes separated by spaces.",
+            description_es="Códigos de factores de riesgo separados por espacios.",
+        ),
+    ),
+    primary_key=("agency_victim_id",),
+    foreign_keys=(CASE_REF,),
+    children={"risk_factors": ("victim_risk_factor", "victim_id", "risk_factor")},
+)
+
+PERPETRATORS = Contract(
+    "perpetrators",
+    "perpetrator",
+    "Perpetrators",
+    "Personas agresoras",
+    (
+        agency_id(
+            "agency_perpetrator_id", "Perpetrator ID", "ID de la persona agresora", required=True
+        ),
+        AGENCY_CASE,
+        Field(
+            "person_type",
+            "string",
+            "Natural or legal person",
+            "Persona física o moral",
+            "natural (a person) or legal (a company or organisation).",
+            "natural (persona física) o legal (persona moral / jurídica).",
+            required=True,
+            enum=("natural", "legal"),
+        ),
+        Field("key_version", "string", "Linkage key version", "Versión de la llave", max_length=20),
+        token("tk_identity", "Identity token", "Token de identidad"),
+        SEX,
+        count("age", "Age", "Edad", maximum=120),
+        NATIONALITY,
+        Field("role", "string", "Role", "Rol", max_length=40),
+        flag("public_official", "Public official", "Servidor público"),
+    ),
+    primary_key=("agency_perpetrator_id",),
+    foreign_keys=(CASE_REF,),
+)
+
+PROCEEDINGS = Contract(
+    "proceedings",
+    "proceeding",
+    "Proceedings",
+    "Procesos judiciales",
+    (
+        agency_id("agency_proceeding_id", "Proceeding ID", "ID del proceso", required=True),
+        AGENCY_CASE.but(required=True),
+        agency_id("agency_perpetrator_id", "Perpetrator ID", "ID de la persona agresora"),
+        OFFENCE,
+        code("stage", "justice_stages", "Stage", "Etapa", required=True),
+        code("outcome", "justice_stages", "Outcome", "Resultado"),
+        day("stage_date", "Date of the stage", "Fecha de la etapa"),
+        count("sentence_months", "Sentence (months)", "Pena (meses)", maximum=1200),
+        flag("extradition_requested", "Extradition requested", "Extradición solicitada"),
+        Field(
+            "extradition_refusal_ground",
+            "string",
+            "Ground for refusing extradition",
+            "Motivo de rechazo de la extradición",
+            max_length=40,
+        ),
+    ),
+    primary_key=("agency_proceeding_id",),
+    foreign_keys=(
+        CASE_REF,
+        ForeignKey(
+            "agency_perpetrator_id",
+            "perpetrators",
+            "perpetrator",
+            "agency_perpetrator_id",
+            "perpetrator_id",
+        ),
+    ),
+)
+
+SERVICES = Contract(
+    "services",
+    "service",
+    "Services to victims",
+    "Servicios a víctimas",
+    (
+        agency_id("agency_service_id", "Service ID", "ID del servicio", required=True),
+        agency_id("agency_victim_id", "Victim ID", "ID de la víctima"),
+        code("service_type", "service_types", "Service", "Servicio", required=True),
+        day("date_start", "Start date", "Fecha de inicio"),
+        day("date_end", "End date", "Fecha de término"),
+        count("interviews", "Number of interviews", "Número de entrevistas", maximum=100),
+        amount("amount_claimed", "Compensation claimed", "Reparación solicitada"),
+        amount("amount_awarded", "Compensation awarded", "Reparación otorgada"),
+        amount("amount_paid", "Compensation paid", "Reparación pagada"),
+    ),
+    primary_key=("agency_service_id",),
+    foreign_keys=(
+        ForeignKey("agency_victim_id", "victims", "victim", "agency_victim_id", "victim_id"),
+    ),
+)
+
+HELPLINE = Contract(
+    "helpline_contacts",
+    "helpline_contact",
+    "Helpline contacts",
+    "Contactos a la línea de ayuda",
+    (
+        agency_id("agency_contact_id", "Contact ID", "ID del contacto", required=True),
+        day("contact_date", "Date of contact", "Fecha del contacto", required=True),
+        Field("channel", "string", "Channel", "Canal", max_length=40),
+        Field("caller", "string", "Caller", "Quien llama", max_length=40),
+        OFFENCE,
+        GEO,
+        Field("referred_to", "string", "Referred to", "Derivado a", max_length=40),
+    ),
+    primary_key=("agency_contact_id",),
+)
+
+COMPLAINTS = Contract(
+    "complaints",
+    "complaint",
+    "Complaints to human rights commissions",
+    "Quejas ante comisiones de derechos humanos",
+    (
+        agency_id("agency_complaint_id", "Complaint ID", "ID de la queja", required=True),
+        day("date_filed", "Date filed", "Fecha de presentación", required=True),
+        flag("filed_by_child", "Filed by the child", "Presentada por la niña o niño"),
+        flag(
+            "parental_consent_required",
+            "Parental consent required",
+            "Requiere consentimiento parental",
+        ),
+        OFFENCE,
+        GEO,
+        Field("outcome", "string", "Outcome", "Resultado", max_length=40),
+    ),
+    primary_key=("agency_complaint_id",),
+)
+
+AGGREGATE_DIMENSIONS = (
+    "geo_code",
+    "offence",
+    "sex",
+    "age_band",
+    "nationality",
+    "ethnic_origin",
+    "stage",
+)
+
+AGGREGATES = Contract(
+    "aggregate_cells",
+    "aggregate_cell",
+    "Aggregate counts",
+    "Conteos agregados",
+    (
+        Field("measure", "string", "Measure", "Medida", required=True, max_length=40),
+        code("unit", "counting_units", "Counting unit", "Unidad de conteo", required=True),
+        Field("period_start", "date", "Period start", "Inicio del periodo", required=True),
+        Field("period_end", "date", "Period end", "Fin del periodo", required=True),
+        GEO,
+        OFFENCE,
+        SEX,
+        code("age_band", "age_bands", "Age band", "Grupo de edad"),
+        NATIONALITY,
+        code("ethnic_origin", "ethnic_origin", "Ethnic origin", "Origen étnico"),
+        code("stage", "justice_stages", "Stage", "Etapa"),
+        count("value", "Count", "Conteo", required=True),
+    ),
+    primary_key=("measure", "unit", "period_start", "period_end", *AGGREGATE_DIMENSIONS),
+    kind="aggregate",
+)
+
+PLANS = Contract(
+    "plans",
+    "plan",
+    "Plans of action",
+    "Planes de acción",
+    (
+        Field("title", "string", "Title", "Título", required=True, max_length=400),
+        Field(
+            "jurisdiction", "string", "Jurisdiction", "Jurisdicción", required=True, max_length=12
+        ),
+        Field("start_year", "integer", "Start year", "Año de inicio", minimum=1990, maximum=2100),
+        Field("end_year", "integer", "End year", "Año de término", minimum=1990, maximum=2100),
+        code(
+            "offences_covered", "offences", "Offences covered", "Delitos cubiertos", multiple=True
+        ),
+        flag("children_consulted", "Children consulted", "Se consultó a niñas y niños"),
+        flag("budget_allocated", "Budget allocated", "Con presupuesto asignado"),
+    ),
+    primary_key=("title", "jurisdiction"),
+    kind="programme",
+)
+
+PLAN_EVALUATIONS = Contract(
+    "plan_evaluations",
+    "plan_evaluation",
+    "Evaluations of plans",
+    "Evaluaciones de planes",
+    (
+        Field(
+            "plan_title", "string", "Plan title", "Título del plan", required=True, max_length=400
+        ),
+        day("evaluated_on", "Date of the evaluation", "Fecha de la evaluación", required=True),
+        flag("participatory", "Participatory", "Participativa"),
+        flag("independent", "Independent", "Independiente"),
+        Field("summary", "string", "Summary", "Resumen", max_length=4000),
+    ),
+    primary_key=("plan_title", "evaluated_on"),
+    foreign_keys=(ForeignKey("plan_title", "plans", "plan", "title", "plan_id"),),
+    kind="programme",
+)
+
+TRAININGS = Contract(
+    "trainings",
+    "training",
+    "Trainings",
+    "Capacitaciones",
+    (
+        day("date_start", "Start date", "Fecha de inicio", required=True),
+        Field(
+            "professional_group",
+            "string",
+            "Professional group",
+            "Grupo profesional",
+            required=True,
+            max_length=40,
+        ),
+        count("participants_female", "Participants (women)", "Participantes (mujeres)"),
+        count("participants_male", "Participants (men)", "Participantes (hombres)"),
+        count("participants_other", "Participants (other)", "Participantes (otro)"),
+        amount("hours", "Hours", "Horas"),
+        Field("opsc_areas", "string", "OPSC areas covered", "Áreas del OPSC cubiertas"),
+        Field("pre_score", "number", "Pre-test score", "Puntaje previo", minimum=0, maximum=100),
+        Field(
+            "post_score", "number", "Post-test score", "Puntaje posterior", minimum=0, maximum=100
+        ),
+    ),
+    kind="programme",
+)
+
+BUDGET = Contract(
+    "budget_lines",
+    "budget_line",
+    "Budget lines",
+    "Partidas presupuestarias",
+    (
+        code("level", "institution_levels", "Level", "Nivel", required=True),
+        Field("year", "integer", "Year", "Año", required=True, minimum=1990, maximum=2100),
+        Field("purpose", "string", "Purpose", "Finalidad", required=True, max_length=40),
+        Field(
+            "currency",
+            "string",
+            "Currency (ISO 4217)",
+            "Moneda (ISO 4217)",
+            required=True,
+            pattern="[A-Z]{3}",
+            pattern_en="three capital letters, e.g. MXN",
+            pattern_es="tres letras mayúsculas, p. ej. MXN",
+        ),
+        amount("allocated", "Allocated", "Asignado", required=True),
+        amount("executed", "Executed", "Ejercido"),
+    ),
+    primary_key=("level", "year", "purpose"),
+    kind="programme",
+)
+
+CAMPAIGNS = Contract(
+    "campaigns",
+    "campaign",
+    "Awareness campaigns",
+    "Campañas de sensibilización",
+    (
+        Field("title", "string", "Title", "Título", required=True, max_length=400),
+        day("date_start", "Start date", "Fecha de inicio", required=True),
+        Field("date_end", "date", "End date", "Fecha de término"),
+        Field("audience", "string", "Audience", "Público", max_length=40),
+        code("languages", "languages", "Languages", "Lenguas", multiple=True),
+        count("reach", "People reached", "Personas alcanzadas"),
+        flag("co_designed_with_children", "Co-designed with children", "Co-diseñada con niñez"),
+    ),
+    primary_key=("title", "date_start"),
+    kind="programme",
+)
+
+LEGISLATION = Contract(
+    "legislation",
+    "legislation_provision",
+    "Legislation matrix",
+    "Matriz legislativa",
+    (
+        Field(
+            "jurisdiction", "string", "Jurisdiction", "Jurisdicción", required=True, max_length=12
+        ),
+        OFFENCE.but(required=True),
+        Field("valid_from", "date", "In force since", "Vigente desde", required=True),
+        flag("criminalised", "Criminalised", "Tipificado", required=True),
+        Field("legal_provision", "string", "Legal provision", "Disposición legal", max_length=300),
+        count(
+            "statute_of_limitations_years",
+            "Statute of limitations (years)",
+            "Prescripción (años)",
+            maximum=200,
+        ),
+        flag(
+            "legal_person_liability",
+            "Legal-person liability",
+            "Responsabilidad de personas morales",
+        ),
+        flag(
+            "extraterritorial_jurisdiction",
+            "Extraterritorial jurisdiction",
+            "Jurisdicción extraterritorial",
+        ),
+        flag(
+            "double_criminality_required",
+            "Double criminality required",
+            "Exige doble incriminación",
+        ),
+        flag(
+            "extradition_reciprocity_only",
+            "Extradition on reciprocity only",
+            "Extradición solo por reciprocidad",
+        ),
+    ),
+    primary_key=("jurisdiction", "offence", "valid_from"),
+    kind="programme",
+)
+
+CONTRACTS: tuple[Contract, ...] = (
+    CASES,
+    VICTIMS,
+    PERPETRATORS,
+    PROCEEDINGS,
+    SERVICES,
+    HELPLINE,
+    COMPLAINTS,
+    AGGREGATES,
+    PLANS,
+    PLAN_EVALUATIONS,
+    TRAININGS,
+    BUDGET,
+    CAMPAIGNS,
+    LEGISLATION,
+)
+
+# Columns of the files institutions hold before pseudonymisation; never accepted centrally.
+CLEAR_IDENTIFIERS = (
+    "given_names",
+    "paternal_surname",
+    "maternal_surname",
+    "birth_date",
+    "national_id",
+    "nombres",
+    "apellido_paterno",
+    "apellido_materno",
+    "fecha_nacimiento",
+    "curp",
+    "dni",
+)

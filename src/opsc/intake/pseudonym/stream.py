@@ -1,0 +1,268 @@
+"""`opsc pseudonymise`: stream a file with clear identifiers into one without them.
+
+Rows are read and written one at a time (memory does not grow with the file); the clear
+columns are dropped and replaced by tokens, Bloom filters, birth year and age at offence.
+Other columns pass through untouched, in their order.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from opsc.intake.headers import header_key
+from opsc.intake.pseudonym.bloom import BloomEncoder
+from opsc.intake.pseudonym.keys import Hmac, LinkageKey
+from opsc.intake.pseudonym.normalise import normalise_id, normalise_name, split_surnames
+from opsc.intake.pseudonym.phonetic import phonetic_key
+from opsc.intake.reader import detect_delimiter, detect_encoding
+
+# Clear identifier -> header spellings accepted (compared with header_key).
+CLEAR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "given_names": ("given_names", "nombres", "nombre", "first_names"),
+    "paternal_surname": ("paternal_surname", "apellido_paterno", "primer_apellido"),
+    "maternal_surname": ("maternal_surname", "apellido_materno", "segundo_apellido"),
+    "birth_date": ("birth_date", "fecha_nacimiento", "fecha_de_nacimiento", "date_of_birth"),
+    "age": ("age", "edad"),
+    "national_id": ("national_id", "curp", "dni", "documento_identidad", "numero_documento"),
+}
+IDENTIFYING = ("given_names", "paternal_surname", "maternal_surname", "birth_date", "national_id")
+CACHE_LIMIT = 200_000
+VICTIM_OUTPUT = (
+    "key_version",
+    "tk_national_id",
+    "tk_birth_date",
+    "tk_given_names",
+    "tk_surnames",
+    "tk_given_phonetic",
+    "tk_surname_phonetic",
+    "bf_given_names",
+    "bf_surnames",
+    "birth_year",
+    "age_at_offence",
+)
+
+
+class PseudonymiseError(ValueError):
+    """The input cannot be pseudonymised; the message names the file and the fix."""
+
+
+@dataclass
+class PseudonymiseResult:
+    rows: int
+    removed: list[str]
+    added: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+class Tokeniser:
+    """Keyed tokens for one key: HMAC-SHA256 with a sub-key per field, base64url."""
+
+    def __init__(self, key: LinkageKey) -> None:
+        self.key = key
+        self._macs: dict[str, Hmac] = {}
+        self._cache: dict[tuple[str, str], str] = {}
+        self.given = BloomEncoder(key, "given_names")
+        self.surnames = BloomEncoder(key, "surnames")
+
+    def token(self, purpose: str, value: str) -> str:
+        if not value:
+            return ""
+        cached = self._cache.get((purpose, value))
+        if cached is not None:
+            return cached
+        mac = self._macs.get(purpose)
+        if mac is None:
+            mac = self._macs[purpose] = Hmac(self.key.derive(f"token/{purpose}"))
+        token = base64.urlsafe_b64encode(mac.digest(value.encode())).decode().rstrip("=")
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()  # names repeat; ids do not: keep memory bounded
+        self._cache[(purpose, value)] = token
+        return token
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if "/" in text:
+            d, m, y = text.split("/")
+            return date(int(y), int(m), int(d))
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def perpetrator_tokens(tok: Tokeniser, clear: dict[str, str], _: str) -> dict[str, str]:
+    """Perpetrators: only the national or tax ID, as `tk_identity`; age stays as it is."""
+    return {
+        "key_version": tok.key.version,
+        "tk_identity": tok.token("identity", normalise_id(clear.get("national_id", ""))),
+    }
+
+
+PERPETRATOR_OUTPUT = ("key_version", "tk_identity")
+
+
+def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> dict[str, str]:
+    """The pseudonymous columns of one victim row from its clear identifiers."""
+    given = normalise_name(clear.get("given_names", ""))
+    paternal, maternal = split_surnames(
+        clear.get("paternal_surname", ""), clear.get("maternal_surname", "")
+    )
+    surnames = " ".join(s for s in (paternal, maternal) if s)
+    born = parse_date(clear.get("birth_date", ""))
+    offence = parse_date(date_offence)
+    age = clear.get("age", "").strip()
+    if born and offence:
+        age = str(_age(born, offence))
+    return {
+        "key_version": tok.key.version,
+        "tk_national_id": tok.token("national_id", normalise_id(clear.get("national_id", ""))),
+        "tk_birth_date": tok.token("birth_date", born.isoformat() if born else ""),
+        "tk_given_names": tok.token("given_names", given),
+        "tk_surnames": tok.token("surnames", f"{paternal}|{maternal}" if surnames else ""),
+        "tk_given_phonetic": tok.token("given_phonetic", phonetic_key(given) if given else ""),
+        "tk_surname_phonetic": tok.token(
+            "surname_phonetic", phonetic_key(surnames) if surnames else ""
+        ),
+        "bf_given_names": tok.given.encode(given),
+        "bf_surnames": tok.surnames.encode(surnames),
+        "birth_year": str(born.year) if born else "",
+        "age_at_offence": age,
+    }
+
+
+def _clear_index(header: list[str]) -> dict[str, int]:
+    keys = [header_key(h) for h in header]
+    found: dict[str, int] = {}
+    for name, spellings in CLEAR_COLUMNS.items():
+        for i, k in enumerate(keys):
+            if k in spellings:
+                found[name] = i
+    return found
+
+
+def pseudonymise_file(
+    src: Path, dst: Path, key: LinkageKey, contract: str = "victims"
+) -> PseudonymiseResult:
+    """Write `dst`: `src` without clear identifiers, with tokens and filters added.
+
+    `contract` is victims (names, birth date, ID, age) or perpetrators (ID only).
+    """
+    perpetrators = contract == "perpetrators"
+    make = perpetrator_tokens if perpetrators else victim_tokens
+    outputs = PERPETRATOR_OUTPUT if perpetrators else VICTIM_OUTPUT
+    if not src.is_file():
+        raise PseudonymiseError(f"{src}: file not found")
+    if src.suffix.lower() in (".xlsx", ".xlsm"):
+        with tempfile.TemporaryDirectory(prefix="opsc-pseudo-") as tmp:
+            from opsc.intake.xlsx import xlsx_to_csv
+
+            csv_path = Path(tmp) / "sheet.csv"
+            xlsx_to_csv(src, csv_path)
+            return pseudonymise_file(csv_path, dst, key, contract)
+    with src.open("rb") as f:
+        sample = f.read(1 << 16)
+    encoding = detect_encoding(src, sample)
+    delimiter = detect_delimiter(sample.decode(encoding, errors="ignore"))
+    tok = Tokeniser(key)
+    with (
+        src.open(encoding=encoding, newline="") as fin,
+        dst.open("w", encoding="utf-8", newline="") as fout,
+    ):
+        reader = csv.reader(fin, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            raise PseudonymiseError(f"{src}: empty file, no header row")
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        clear = _clear_index(header)
+        if perpetrators:
+            clear = {k: v for k, v in clear.items() if k == "national_id"}
+        if not clear:
+            raise PseudonymiseError(
+                f"{src}: no clear identifier columns found (expected some of "
+                f"{', '.join(CLEAR_COLUMNS)}); the file can be sent as it is"
+            )
+        keys = [header_key(h) for h in header]
+        offence_col = keys.index("date_offence") if "date_offence" in keys else None
+        drop = set(clear.values())
+        added = [c for c in outputs if c not in keys]
+        # Existing output columns (e.g. an empty age_at_offence) are overwritten in place.
+        replace = {c: keys.index(c) for c in outputs if c in keys}
+        keep = [i for i in range(len(header)) if i not in drop]
+        writer = csv.writer(fout, lineterminator="\n")
+        writer.writerow([header[i] for i in keep] + added)
+        rows = 0
+        for row in _rows(reader, len(header)):
+            values = {name: row[i] for name, i in clear.items()}
+            out = make(tok, values, row[offence_col] if offence_col is not None else "")
+            for name, i in replace.items():
+                if out[name] or name != "age_at_offence":
+                    row[i] = out[name]
+            writer.writerow([row[i] for i in keep] + [out[c] for c in added])
+            rows += 1
+    return PseudonymiseResult(rows, [header[i] for i in sorted(drop)], added)
+
+
+def _rows(reader: Iterator[list[str]], width: int) -> Iterator[list[str]]:
+    for row in reader:
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        yield row
+
+
+def has_clear_identifiers(path: Path) -> bool:
+    if path.suffix.lower() != ".csv":
+        return path.suffix.lower() in (".xlsx", ".xlsm")
+    with path.open("rb") as f:
+        sample = f.read(1 << 16)
+    text = sample.decode("utf-8", errors="ignore")
+    header = next(csv.reader(text.splitlines()[:1], delimiter=detect_delimiter(text)), [])
+    found = _clear_index([h.strip().lstrip("\ufeff") for h in header])
+    return any(name in found for name in IDENTIFYING)
+
+
+def pseudonymise_manifest(
+    manifest: Path,
+    out_dir: Path,
+    key: LinkageKey,
+    progress: Callable[[str, PseudonymiseResult | None], Any] | None = None,
+) -> Path:
+    """Pseudonymise every file of a manifest into `out_dir`; copy the rest; new manifest."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    base = manifest.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if data.get("institutions_file"):
+        shutil.copyfile(base / data["institutions_file"], out_dir / data["institutions_file"])
+    for entry in data.get("submissions", []):
+        src = base / entry["file"]
+        dst = out_dir / entry["file"]
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if entry.get("contract") in ("victims", "perpetrators") and has_clear_identifiers(src):
+            result = pseudonymise_file(src, dst.with_suffix(".csv"), key, entry["contract"])
+            entry["file"] = str(Path(entry["file"]).with_suffix(".csv"))
+            entry["pseudonymised"] = True
+            if progress:
+                progress(entry["file"], result)
+        else:
+            shutil.copyfile(src, dst)
+            if progress:
+                progress(entry["file"], None)
+    data["key_version"] = key.version
+    target = out_dir / "manifest.json"
+    target.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target

@@ -1,0 +1,238 @@
+"""Pseudonymisation: normalisation, phonetics, tokens, Bloom filters, no clear identifier
+left in the output, and the key kept out of sight."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from opsc.intake.cli import keygen, pseudonymise
+from opsc.intake.pseudonym import (
+    generate_key,
+    load_key,
+    normalise_name,
+    phonetic_key,
+    pseudonymise_file,
+    split_surnames,
+)
+from opsc.intake.pseudonym.bloom import BloomEncoder, dice, ones
+from opsc.intake.pseudonym.keys import KeyFileError, LinkageKey
+
+GIVEN = ["María José", "Juan Carlos", "Ximena", "Guadalupe", "Héctor", "Sofía", "Ángel"]
+SURNAMES = ["Pérez", "de la Cruz", "Hernández", "Quispe", "Mamani", "Sánchez", "Valdez"]
+
+
+def synthetic_clear_file(path: Path, n: int, seed: int = 42) -> list[list[str]]:
+    """Seeded clear-identifier rows (never real people)."""
+    rng = random.Random(seed)
+    rows = [
+        [
+            f"V{i}",
+            "C1",
+            rng.choice(GIVEN),
+            rng.choice(SURNAMES),
+            rng.choice(SURNAMES),
+            f"20{rng.randint(8, 18):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            f"XEXX{rng.randint(0, 10**9):09d}",
+            rng.choice(["F", "M"]),
+            "2024-03-01",
+        ]
+        for i in range(n)
+    ]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "agency_victim_id",
+                "agency_case_id",
+                "given_names",
+                "paternal_surname",
+                "maternal_surname",
+                "birth_date",
+                "national_id",
+                "sex",
+                "date_offence",
+            ]
+        )
+        w.writerows(rows)
+    return rows
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> LinkageKey:
+    return generate_key(tmp_path / "linkage.key", "2026-1")
+
+
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        ("  María  de los Ángeles ", "MARIA ANGELES"),
+        ("Pérez-Gómez", "PEREZ GOMEZ"),
+        ("DE LA CRUZ", "CRUZ"),
+        ("Núñez", "NUNEZ"),
+        ("de", "DE"),  # a particle alone is kept
+    ],
+)
+def test_names_normalise(raw: str, normal: str) -> None:
+    assert normalise_name(raw) == normal
+
+
+def test_surnames_in_one_field_are_split() -> None:
+    assert split_surnames("Pérez Gómez", "") == ("PEREZ", "GOMEZ")
+    assert split_surnames("", "Quispe") == ("QUISPE", "")
+    assert split_surnames("de la Cruz", "Mamani") == ("CRUZ", "MAMANI")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Jiménez", "Ximénez"),
+        ("Giménez", "Jiménez"),
+        ("Valdez", "Baldés"),
+        ("Hernández", "Ernandes"),
+        ("Guillermo", "Guiyermo"),
+        ("Cecilia", "Sesilia"),
+        ("Yolanda", "Llolanda"),
+        ("María José", "José María"),  # name order does not change the phonetic key
+    ],
+)
+def test_spanish_phonetic_equivalents(a: str, b: str) -> None:
+    assert phonetic_key(a) == phonetic_key(b)
+
+
+def test_phonetics_still_separate_different_names() -> None:
+    assert phonetic_key("Ana") != phonetic_key("Juana")
+    assert phonetic_key("Pérez") != phonetic_key("Ramírez")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abcdeñáéíóúü ABCDÑ-'.", max_size=30))
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalise_name(text)
+    assert normalise_name(once) == once
+    assert once == once.upper() and "  " not in once
+
+
+def test_bloom_filters_are_balanced_and_similar_for_similar_names(key: LinkageKey) -> None:
+    enc = BloomEncoder(key, "surnames")
+    a, b, c = (
+        enc.encode(normalise_name(x)) for x in ("Hernandez Lopez", "Hernandes Lopez", "Quispe")
+    )
+    for f in (a, b, c):
+        assert ones(f) == enc.length  # balanced: constant Hamming weight
+    assert dice(a, b) > 0.85 > dice(a, c)
+    other_key = BloomEncoder(LinkageKey("x", b"k" * 32), "surnames")
+    assert other_key.encode("HERNANDEZ LOPEZ") != a  # keyed: no key, no dictionary attack
+
+
+def test_key_file_round_trip_and_secrecy(tmp_path: Path) -> None:
+    key = generate_key(tmp_path / "k", "2026-1")
+    assert load_key(tmp_path / "k") == key
+    assert key.secret.hex() not in repr(key) and key.secret.hex() not in str(key)
+    assert (tmp_path / "k").stat().st_mode & 0o077 == 0
+    with pytest.raises(KeyFileError, match="never overwritten"):
+        generate_key(tmp_path / "k", "2026-2")
+    text = (tmp_path / "k").read_text().replace("version: 2026-1", "version: 2026-9")
+    (tmp_path / "k2").write_text(text)
+    assert load_key(tmp_path / "k2").version == "2026-9"  # version is a label, secret checked
+    (tmp_path / "k3").write_text(text.replace("secret: ", "secret: AAAA"))
+    with pytest.raises(KeyFileError):
+        load_key(tmp_path / "k3")
+
+
+def test_no_clear_identifier_remains(tmp_path: Path, key: LinkageKey) -> None:
+    src, dst = tmp_path / "clear.csv", tmp_path / "pseudo.csv"
+    rows = synthetic_clear_file(src, 300)
+    result = pseudonymise_file(src, dst, key)
+    assert result.rows == 300
+    out = dst.read_text(encoding="utf-8")
+    upper = out.upper()
+    for row in rows:
+        for value in row[2:7]:  # names, surnames, birth date, ID
+            assert value not in out
+            assert normalise_name(value) == "" or normalise_name(value) not in upper
+    header = out.splitlines()[0].split(",")
+    assert "given_names" not in header and "tk_given_names" in header
+    with dst.open(encoding="utf-8") as f:
+        first = next(csv.DictReader(f))
+    assert first["agency_victim_id"] == "V0" and len(first["tk_surnames"]) == 43
+    born = rows[0][5]
+    expected_age = 2024 - int(born[:4]) - ((int(born[5:7]), int(born[8:10])) > (3, 1))
+    assert first["birth_year"] == born[:4] and first["age_at_offence"] == str(expected_age)
+
+
+def test_tokens_depend_on_the_key_and_ignore_spelling_noise(tmp_path: Path) -> None:
+    k1 = LinkageKey("a", b"1" * 32)
+    k2 = LinkageKey("b", b"2" * 32)
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "agency_victim_id,given_names,paternal_surname,maternal_surname\n"
+        "V1,María José,Pérez,de la Cruz\nV2,MARIA  JOSE,perez,Cruz\n",
+        encoding="utf-8",
+    )
+    outs = []
+    for k in (k1, k2):
+        pseudonymise_file(src, tmp_path / f"{k.version}.csv", k)
+        with (tmp_path / f"{k.version}.csv").open(encoding="utf-8") as f:
+            outs.append(list(csv.DictReader(f)))
+    a1, a2 = outs[0]
+    assert a1["tk_given_names"] == a2["tk_given_names"]
+    assert a1["tk_surnames"] == a2["tk_surnames"]
+    assert a1["tk_given_names"] != outs[1][0]["tk_given_names"]
+    assert a1["key_version"] == "a"
+
+
+def test_manifest_folder_and_cli(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "police").mkdir(parents=True)
+    synthetic_clear_file(folder / "police" / "victims.csv", 5)
+    (folder / "police" / "cases.csv").write_text("agency_case_id,offences\nC1,SALE\n")
+    (folder / "institutions.csv").write_text(
+        "code,name,type,level,geo_code\nP,Pol,POLICE,state,09\n"
+    )
+    manifest = {
+        "country": "MX",
+        "institutions_file": "institutions.csv",
+        "submissions": [
+            {"file": "police/cases.csv", "contract": "cases", "institution": "P"},
+            {"file": "police/victims.csv", "contract": "victims", "institution": "P"},
+        ],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    runner = CliRunner()
+    from typer import Typer
+
+    cli = Typer()
+    cli.command()(keygen)
+    cli.command()(pseudonymise)
+    made = runner.invoke(cli, ["keygen", str(tmp_path / "k"), "--version", "v1"])
+    assert made.exit_code == 0, made.output
+    done = runner.invoke(
+        cli,
+        [
+            "pseudonymise",
+            "--manifest",
+            str(folder / "manifest.json"),
+            "--key",
+            str(tmp_path / "k"),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    out = tmp_path / "out"
+    assert (out / "police" / "cases.csv").read_bytes() == (
+        folder / "police" / "cases.csv"
+    ).read_bytes()
+    header = (out / "police" / "victims.csv").read_text().splitlines()[0].split(",")
+    assert "given_names" not in header and "bf_given_names" in header
+    rewritten = json.loads((out / "manifest.json").read_text())
+    assert rewritten["key_version"] == "v1"
+    assert rewritten["submissions"][1]["pseudonymised"] is True
