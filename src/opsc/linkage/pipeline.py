@@ -1,0 +1,205 @@
+"""Train, predict and cluster one Spec over a frame of records with Splink.
+
+Parameters come from Splink's own training: the prior from deterministic rules, u by
+seeded random sampling, m by expectation maximisation on blocked pairs. Nothing is
+hand-weighted. Deterministic keys and analyst decisions then adjust the graph of edges.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from splink import Linker, SettingsCreator, block_on
+
+from opsc.linkage.bloom import expand_bloom
+from opsc.linkage.comparisons import comparisons, rules
+from opsc.linkage.engine import EngineName, EngineOptions, db_api
+from opsc.linkage.errors import LinkageInputError
+from opsc.linkage.graph import components, group_edges
+from opsc.linkage.spec import Mode, Spec
+
+ID = "unique_id"
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """How a run links: thresholds on the match probability, training sizes, engine."""
+
+    threshold: float = 0.9  # pairs at or above it are the same person
+    review_lower: float = 0.3  # pairs in [review_lower, review_upper) go to review
+    review_upper: float = 0.98
+    mode: Mode = "pseudonymised"
+    engine: EngineName = "duckdb"
+    seed: int = 42
+    u_max_pairs: float = 5e6
+    em_max_pairs: float | None = 2e6
+    prior_recall: float = 0.7  # share of true matches the deterministic rules are taken to find
+    options: EngineOptions = field(default_factory=EngineOptions)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.review_lower <= self.threshold <= self.review_upper <= 1:
+            raise ValueError(
+                f"need 0 < review_lower ({self.review_lower}) <= threshold ({self.threshold}) "
+                f"<= review_upper ({self.review_upper}) <= 1"
+            )
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Analyst decisions on pairs: matches are joined, non-matches never directly."""
+
+    accepted: frozenset[tuple[int, int]] = frozenset()
+    rejected: frozenset[tuple[int, int]] = frozenset()
+
+
+DEFAULT_CONFIG = LinkConfig()
+NO_DECISIONS = Decisions()
+
+
+@dataclass
+class LinkResult:
+    clusters: pd.DataFrame  # unique_id, cluster_id
+    pairs: pd.DataFrame  # scored pairs at or above review_lower
+    model: dict[str, Any]  # the trained Splink model (settings with m and u)
+    seconds: dict[str, float]
+
+
+def prepare(frame: pd.DataFrame, spec: Spec, mode: Mode) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The columns Splink needs, sorted by id; Bloom filters become words in that mode."""
+    missing = [c for c in (ID, *spec.input_columns()) if c not in frame.columns]
+    if missing:
+        raise LinkageInputError(
+            f"records for model {spec.name!r} lack columns {', '.join(missing)}; "
+            "load them with opsc.linkage.store.load_victims or add them to the frame"
+        )
+    out = frame.loc[:, [ID, *spec.input_columns()]].sort_values(ID, kind="stable")
+    out = out.reset_index(drop=True)
+    if out[ID].duplicated().any():
+        dup = out.loc[out[ID].duplicated(), ID].iloc[0]
+        raise LinkageInputError(f"{ID} {dup} appears twice; record ids must be unique")
+    n_words: dict[str, int] = {}
+    if mode == "pseudonymised":
+        for name in spec.bloom_fields():
+            expanded, n_words[name] = expand_bloom(out[name], name)
+            out = pd.concat([out.drop(columns=[name]), expanded], axis=1)
+    return out, n_words
+
+
+def settings(spec: Spec, mode: Mode, n_words: dict[str, int]) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name=ID,
+        comparisons=comparisons(spec, mode, n_words),
+        blocking_rules_to_generate_predictions=rules(spec.blocking),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=[],
+    )
+
+
+def train(linker: Linker, spec: Spec, config: LinkConfig) -> None:
+    """Estimate λ, u and m with Splink's own procedures, seeded."""
+    if spec.deterministic:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on(c) for c in spec.deterministic], recall=config.prior_recall
+        )
+    linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
+    for cols in spec.training:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*cols), max_pairs=config.em_max_pairs
+        )
+
+
+def make_linker(
+    prepared: pd.DataFrame, model: SettingsCreator | dict[str, Any], config: LinkConfig
+) -> Linker:
+    api = db_api(config.engine, config.options)
+    return Linker(api.register(prepared), model, log_level=logging.WARNING)
+
+
+def score(linker: Linker, config: LinkConfig) -> pd.DataFrame:
+    predictions = linker.inference.predict(
+        threshold_match_probability=config.review_lower, warning_mode="never"
+    )
+    return normalise_pairs(take(predictions))
+
+
+def take(splink_frame: Any) -> pd.DataFrame:
+    """A Splink result as pandas, dropping the engine's table."""
+    frame: pd.DataFrame = splink_frame.as_pandas_dataframe()
+    splink_frame.drop_table_from_database_and_remove_from_cache()
+    return frame
+
+
+def normalise_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Left id below right id, sorted: the same pairs in the same order on every engine."""
+    lo = np.minimum(pairs[f"{ID}_l"], pairs[f"{ID}_r"]).astype("int64")
+    hi = np.maximum(pairs[f"{ID}_l"], pairs[f"{ID}_r"]).astype("int64")
+    pairs = pairs.assign(**{f"{ID}_l": lo, f"{ID}_r": hi})
+    keep = [c for c in pairs.columns if c not in ("match_key",)]
+    return pairs.loc[:, keep].sort_values([f"{ID}_l", f"{ID}_r"]).reset_index(drop=True)
+
+
+def cluster(
+    prepared: pd.DataFrame,
+    pairs: pd.DataFrame,
+    spec: Spec,
+    config: LinkConfig,
+    decisions: Decisions = NO_DECISIONS,
+) -> pd.DataFrame:
+    """Cluster ids: edges at or above the threshold, shared deterministic keys and accepted
+    pairs, less the pairs an analyst rejected."""
+    strong = pairs.loc[pairs["match_probability"] >= config.threshold, [f"{ID}_l", f"{ID}_r"]]
+    lefts = [strong[f"{ID}_l"].to_numpy(np.int64)]
+    rights = [strong[f"{ID}_r"].to_numpy(np.int64)]
+    for key in spec.deterministic:
+        a, b = group_edges(prepared, ID, key)
+        lefts.append(a)
+        rights.append(b)
+    if decisions.accepted:
+        acc = np.array(sorted(decisions.accepted), dtype=np.int64)
+        lefts.append(acc[:, 0])
+        rights.append(acc[:, 1])
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    if decisions.rejected:
+        lo, hi = np.minimum(left, right), np.maximum(left, right)
+        rejected = np.array(sorted(decisions.rejected), dtype=np.int64)
+        drop = pd.MultiIndex.from_arrays([lo, hi]).isin(
+            pd.MultiIndex.from_arrays([rejected[:, 0], rejected[:, 1]])
+        )
+        left, right = left[~drop], right[~drop]
+    ids = prepared[ID].to_numpy(np.int64)
+    return pd.DataFrame({ID: ids, "cluster_id": components(ids, left, right)})
+
+
+def link(
+    frame: pd.DataFrame,
+    spec: Spec,
+    config: LinkConfig = DEFAULT_CONFIG,
+    decisions: Decisions = NO_DECISIONS,
+    model: dict[str, Any] | None = None,
+) -> LinkResult:
+    """Link `frame` (one row per record, `unique_id` plus the spec's columns).
+
+    With `model` (a saved Splink model) training is skipped and that model is applied.
+    """
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    prepared, n_words = prepare(frame, spec, config.mode)
+    linker = make_linker(prepared, model or settings(spec, config.mode, n_words), config)
+    t1 = time.perf_counter()
+    if model is None:
+        train(linker, spec, config)
+    t2 = time.perf_counter()
+    pairs = score(linker, config)
+    t3 = time.perf_counter()
+    clusters = cluster(prepared, pairs, spec, config, decisions)
+    t4 = time.perf_counter()
+    seconds.update(prepare=t1 - t0, train=t2 - t1, predict=t3 - t2, cluster=t4 - t3)
+    saved = linker.misc.save_model_to_json()
+    return LinkResult(clusters=clusters, pairs=pairs, model=saved, seconds=seconds)

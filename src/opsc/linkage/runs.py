@@ -1,0 +1,236 @@
+"""Linkage runs over the records store: load records, link, store the run as a record.
+
+`run_linkage` links every victim record; `link_new_records` adds records that arrived
+since the latest run; `unique_count` counts clusters (unique children) of a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, delete, func, insert, select
+
+from opsc.linkage.errors import LinkageError, LinkageInputError
+from opsc.linkage.incremental import IncrementalResult, link_incremental
+from opsc.linkage.models import LinkageCluster, LinkageDecision, LinkagePair, LinkageRun
+from opsc.linkage.pipeline import DEFAULT_CONFIG, ID, Decisions, LinkConfig, LinkResult, link
+from opsc.linkage.spec import VICTIM, Spec
+from opsc.records import session
+from opsc.records.cases import Victim
+
+PACKAGES = ("opsc", "splink", "sqlglot", "duckdb", "pandas", "numpy", "scipy")
+_CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    n_records: int
+    n_clusters: int
+    n_review: int
+    seconds: dict[str, float]
+
+
+def load_victims(engine: Engine, submissions: Sequence[int] | None = None) -> pd.DataFrame:
+    """Victim records as a frame keyed `unique_id` (= victim.id), with their submission."""
+    cols = [getattr(Victim, c) for c in VICTIM.input_columns()]
+    query = select(Victim.id.label(ID), Victim.submission_id, Victim.key_version, *cols)
+    if submissions is not None:
+        query = query.where(Victim.submission_id.in_(list(submissions)))
+    with engine.connect() as conn:
+        frame = pd.read_sql(query.order_by(Victim.id), conn)
+    versions = sorted(set(frame["key_version"].dropna()))
+    if len(versions) > 1:
+        raise LinkageInputError(
+            f"victim records carry tokens made with {len(versions)} linkage keys "
+            f"({', '.join(versions)}); tokens of different keys never match. Re-pseudonymise "
+            "the older submissions with the current key, or link each key_version apart"
+        )
+    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    return frame
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def input_hash(frame: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    ordered = frame.sort_values(ID).reset_index(drop=True)
+    digest.update(pd.util.hash_pandas_object(ordered, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def load_decisions(engine: Engine, entity: str) -> Decisions:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                LinkageDecision.record_l, LinkageDecision.record_r, LinkageDecision.decision
+            ).where(LinkageDecision.entity == entity)
+        ).all()
+    return Decisions(
+        accepted=frozenset((a, b) for a, b, d in rows if d == "match"),
+        rejected=frozenset((a, b) for a, b, d in rows if d == "non-match"),
+    )
+
+
+def _review_rows(
+    run_id: int, pairs: pd.DataFrame, config: LinkConfig, decided: Decisions
+) -> Iterator[dict[str, Any]]:
+    p = pairs["match_probability"]
+    band = pairs.loc[(p >= config.review_lower) & (p < config.review_upper)]
+    weights = [str(c) for c in band.columns if str(c).startswith("mw_")]
+    done = decided.accepted | decided.rejected
+    for row in band.to_dict("records"):
+        pair = (int(row[f"{ID}_l"]), int(row[f"{ID}_r"]))
+        if pair in done:
+            continue
+        yield {
+            "run_id": run_id,
+            "record_l": pair[0],
+            "record_r": pair[1],
+            "match_probability": float(row["match_probability"]),
+            "match_weight": float(row["match_weight"]),
+            "weights": {w[3:]: round(float(row[w]), 4) for w in weights},
+        }
+
+
+def _store(
+    engine: Engine,
+    frame: pd.DataFrame,
+    result: LinkResult | IncrementalResult,
+    model: dict[str, Any],
+    config: LinkConfig,
+    decisions: Decisions,
+    parent: int | None = None,
+    entity: str = "victim",
+) -> RunSummary:
+    clusters, pairs, seconds = result.clusters, result.pairs, result.seconds
+    with session(engine) as s:
+        run = LinkageRun(
+            entity=entity,
+            engine=config.engine,
+            mode=config.mode,
+            threshold=config.threshold,
+            review_lower=config.review_lower,
+            review_upper=config.review_upper,
+            parent_run_id=parent,
+            input_sha256=input_hash(frame.drop(columns=["key_version"], errors="ignore")),
+            submissions=sorted(int(x) for x in frame["submission_id"].dropna().unique()),
+            versions=versions(),
+            model=model,
+            n_records=len(clusters),
+            n_clusters=int(clusters["cluster_id"].nunique()),
+            seconds={k: round(v, 3) for k, v in seconds.items()},
+        )
+        s.add(run)
+        s.flush()
+        run_id = run.id
+        rows = [
+            {"run_id": run_id, "record_id": int(a), "cluster_id": int(b)}
+            for a, b in zip(clusters[ID], clusters["cluster_id"], strict=True)
+        ]
+        for i in range(0, len(rows), _CHUNK):
+            s.execute(insert(LinkageCluster), rows[i : i + _CHUNK])
+        review = list(_review_rows(run_id, pairs, config, decisions))
+        if review:
+            s.execute(insert(LinkagePair), review)
+    return RunSummary(
+        run_id, len(clusters), int(clusters["cluster_id"].nunique()), len(review), seconds
+    )
+
+
+def run_linkage(
+    engine: Engine,
+    config: LinkConfig = DEFAULT_CONFIG,
+    spec: Spec = VICTIM,
+    reuse_model_of: int | None = None,
+) -> RunSummary:
+    """Link every victim record in the store and record the run."""
+    frame = load_victims(engine)
+    if frame.empty:
+        raise LinkageError("no victim records in the store: import a submission first")
+    decisions = load_decisions(engine, "victim")
+    model = _run(engine, reuse_model_of).model if reuse_model_of else None
+    result = link(frame, spec, config, decisions, model)
+    return _store(engine, frame, result, result.model, config, decisions)
+
+
+def _run(engine: Engine, run_id: int | None, entity: str = "victim") -> LinkageRun:
+    with session(engine) as s:
+        query = select(LinkageRun).where(LinkageRun.entity == entity)
+        if run_id is not None:
+            query = query.where(LinkageRun.id == run_id)
+        run = s.scalars(query.order_by(LinkageRun.id.desc()).limit(1)).first()
+        if run is None:
+            what = f"run {run_id}" if run_id is not None else f"{entity} linkage run"
+            raise LinkageError(f"no {what} in the store: run `opsc link` first")
+        s.expunge(run)
+        return run
+
+
+def clusters_of(engine: Engine, run_id: int) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(
+            select(LinkageCluster.record_id.label(ID), LinkageCluster.cluster_id)
+            .where(LinkageCluster.run_id == run_id)
+            .order_by(LinkageCluster.record_id),
+            conn,
+        )
+
+
+def link_new_records(engine: Engine, config: LinkConfig | None = None) -> RunSummary:
+    """Link the victim records not in the latest run against its clusters (no retraining)."""
+    parent = _run(engine, None)
+    config = config or LinkConfig(
+        threshold=parent.threshold,
+        review_lower=parent.review_lower,
+        review_upper=parent.review_upper,
+    )
+    frame = load_victims(engine)
+    old_clusters = clusters_of(engine, parent.id)
+    is_old = frame[ID].isin(old_clusters[ID])
+    if is_old.all():
+        raise LinkageError(f"no victim records newer than run {parent.id}: nothing to link")
+    old_clusters = old_clusters.loc[old_clusters[ID].isin(frame[ID])]
+    decisions = load_decisions(engine, "victim")
+    result = link_incremental(
+        frame.loc[is_old],
+        old_clusters,
+        frame.loc[~is_old],
+        parent.model,
+        VICTIM,
+        config,
+        decisions,
+    )
+    return _store(engine, frame, result, parent.model, config, decisions, parent.id)
+
+
+def unique_count(engine: Engine, run_id: int | None = None) -> tuple[int, int]:
+    """(run id, number of unique children) of a run (default: the latest)."""
+    run = _run(engine, run_id)
+    with engine.connect() as conn:
+        n = conn.execute(
+            select(func.count(func.distinct(LinkageCluster.cluster_id))).where(
+                LinkageCluster.run_id == run.id
+            )
+        ).scalar_one()
+    return run.id, int(n)
+
+
+def delete_run(engine: Engine, run_id: int) -> None:
+    with session(engine) as s:
+        for table in (LinkagePair, LinkageCluster):
+            s.execute(delete(table).where(table.run_id == run_id))
+        s.execute(delete(LinkageRun).where(LinkageRun.id == run_id))
