@@ -1,0 +1,94 @@
+"""The cube on a synthetic country: standard tables equal the truth, counting units hold."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opsc.stats import UnknownNameError
+from opsc.stats.truth import compare
+from test_stats_support import demo_cube, noisy_cube
+
+
+def test_standard_tables_equal_truth_on_clean_records() -> None:
+    cube, out = demo_cube()
+    results = compare(cube, out)
+    assert [r.table for r in results if not r.equal] == []
+    assert all(r.cells > 0 for r in results)
+
+
+def test_noise_shows_as_differences_only_where_identifiers_were_damaged() -> None:
+    cube, out = noisy_cube()
+    by_name = {r.table: r for r in compare(cube, out)}
+    # Geography, record counts and proceedings do not depend on the damaged fields.
+    for name in (
+        "children_by_region_year",
+        "victim_records_by_type",
+        "proceedings_by_stage_outcome",
+    ):
+        assert by_name[name].equal, by_name[name].differences
+    sex = by_name["children_by_year_offence_sex"].differences
+    # Children whose every record lost its sex move to `U`, nothing else changes.
+    assert set(sex.loc[sex["difference"] > 0, "sex"]) <= {"U"}
+    assert sex["difference"].sum() == 0
+
+
+def test_unique_children_are_fewer_than_records_and_margins_are_not_sums() -> None:
+    cube, _ = demo_cube()
+    records = cube.value("victim_records")
+    children = cube.value("unique_children")
+    assert 0 < children < records
+    by_type = cube.table("unique_children", ["institution_type"]).frame
+    # A child seen by two kinds of institution counts under both, once in the total.
+    assert by_type["value"].sum() > children
+    assert cube.table("unique_children", ["sex"]).total() == children
+
+
+def test_filters_and_rollup_agree() -> None:
+    cube, _ = demo_cube()
+    states = cube.table("unique_children", ["state"]).frame
+    municipalities = cube.table("unique_children", ["state", "municipality"]).frame
+    rolled = municipalities.groupby("state")["value"].sum().reset_index()
+    pd.testing.assert_frame_equal(
+        states.reset_index(drop=True),
+        rolled.astype(states.dtypes.to_dict()),
+        check_dtype=False,
+    )
+    one = states.iloc[0]
+    assert cube.value("unique_children", {"state": one["state"]}) == one["value"]
+
+
+def test_unknown_dimension_names_the_allowed_ones() -> None:
+    cube, _ = demo_cube()
+    with pytest.raises(UnknownNameError, match=r"unknown dimension of cases 'sex'.*offence"):
+        cube.table("cases", ["sex"])
+    with pytest.raises(UnknownNameError, match="unknown measure 'kids'"):
+        cube.table("kids")
+
+
+DIMS = ("year", "sex", "age_band", "offence_group", "state", "nationality", "in_school")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(DIMS), min_size=1, max_size=3, unique=True))
+def test_cells_of_single_valued_dimensions_add_up_to_the_total(by: list[str]) -> None:
+    cube, _ = demo_cube()
+    for name in ("unique_children", "victim_records", "cases"):
+        dims = [d for d in by if d in cube.dimensions(name)]
+        if dims:
+            assert cube.table(name, dims).total() == cube.value(name), (name, dims)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sampled_from(("sex", "year", "age_band")))
+def test_list_dimensions_count_a_child_once_per_value(other: str) -> None:
+    cube, _ = demo_cube()
+    cells = cube.table("unique_children", ["risk_factor", other]).frame
+    per_child = cube.query("SELECT sum(len(risk_factors)) AS n FROM child")["n"].iloc[0]
+    assert cells["value"].sum() == per_child
+    one = cells["risk_factor"].iloc[0]
+    assert cube.value("unique_children", {"risk_factor": one}) == (
+        cells.loc[cells["risk_factor"] == one, "value"].sum()
+    )
