@@ -1,0 +1,270 @@
+"""Fast secondary suppression: one small LP per primary cell and direction (HiGHS, warm).
+
+For a primary cell i and a direction, the LP looks for the cheapest perturbation y of the
+table with A·y = 0 that moves cell i by its required protection, never takes a hidden cell
+below the attacker's lower bound L, and leaves published zeros alone. Hidden cells cost
+almost nothing, so when the current pattern already protects i the LP moves only hidden
+cells; otherwise every cell on the support of y is suppressed. Suppressing more never helps
+an attacker, so each perturbation (a *witness*) stays valid as the pattern grows: the final
+pattern protects every primary by construction, and the independent audit checks it.
+
+A pruning pass then tries to publish each secondary cell again, most costly first: it stays
+published when every witness that used it can be rerouted through the other hidden cells.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from opsc.disclosure.primary import Requirements
+from opsc.disclosure.solver import lp_model
+from opsc.disclosure.table import CellSystem
+
+_TOL = 1e-7
+_HIDDEN_COST = 1e-3  # small, not zero: keeps witnesses short, so pruning has less to redo
+Move = tuple[int, int]  # (primary cell, column: cell for up, n + cell for down)
+LOCAL_ABOVE = 1500  # systems with more cells look for witnesses locally first
+
+
+@dataclass(frozen=True)
+class Solved:
+    """One solve of the perturbation LP (objective inf and empty arrays: infeasible)."""
+
+    objective: float
+    values: npt.NDArray[np.float64]
+    duals: npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    hidden: npt.NDArray[np.bool_]
+    protects: dict[int, int]
+    req: Requirements
+
+
+def support_of(y: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    return np.flatnonzero(np.abs(y) > _TOL)
+
+
+def cell_costs(values: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Information loss of hiding a cell: one cell, a little more when it holds more."""
+    return 1.0 + np.log1p(np.maximum(values, 0)) / 10.0
+
+
+class Perturber:
+    """The perturbation LP over columns y+ (0..n−1) and y− (n..2n−1), A·(y+ − y−) = 0."""
+
+    def __init__(self, system: CellSystem, req: Requirements, hidden: npt.NDArray[np.bool_]):
+        self.n = n = system.n
+        self.system, self.req, self.hidden = system, req, hidden.copy()
+        self.cost = cell_costs(system.values)
+        # No cell needs to move further than the largest protection asked: bounding moves
+        # by it only restricts the witnesses (still safe) and keeps the exact cuts tight.
+        reach = float(max(int((req.up + req.down).max(initial=0)), 1))
+        room_down = np.minimum(np.maximum(system.values - req.lower, 0), reach)
+        self.upper = np.concatenate([np.full(n, reach), room_down.astype(np.float64)])
+        self.upper[np.concatenate([req.fixed, req.fixed])] = 0.0
+        a = sp.hstack([system.matrix, -system.matrix], format="csc")
+        cost = np.where(hidden, _HIDDEN_COST, self.cost)
+        # Presolve off: each solve is a small change to the last, so warm simplex wins.
+        self.h = lp_model(
+            a,
+            np.concatenate([cost, cost]),
+            np.zeros(2 * n),
+            self.upper,
+            np.zeros(a.shape[0]),
+            presolve="off",
+        )
+
+    def moves(self, order: npt.NDArray[np.int64] | None = None) -> list[Move]:
+        """Down before up: when a cell cannot go down far enough, it must go further up."""
+        out: list[Move] = []
+        cells = np.flatnonzero(self.req.primary)
+        for cell in cells if order is None else cells[order]:
+            if self.req.down[cell] > 0:
+                out.append((int(cell), self.n + int(cell)))
+            out.append((int(cell), int(cell)))
+        return out
+
+    def deepest_fall(self, cell: int) -> float:
+        """How far down the cell can move at all (hidden cells stay ≥ L, zeros stay 0)."""
+        column = self.n + cell
+        self.h.changeColCost(column, -1e4)  # dominate every other cost: maximise the fall
+        self.h.changeColBounds(cell, 0.0, 0.0)
+        self.h.run()
+        fall = float(np.asarray(self.h.getSolution().col_value)[column])
+        self.h.changeColBounds(cell, 0.0, float(self.upper[cell]))
+        self.h.changeColCost(column, _HIDDEN_COST if self.hidden[cell] else self.cost[cell])
+        return fall
+
+    def solve(self, move: Move) -> Solved:
+        """Solve the LP with the move pinned; read the answer before the bounds are reset
+        (HiGHS forgets its solution when the model changes)."""
+        cell, column = move
+        n = self.n
+        amount = float(self.req.up[cell] if column == cell else self.req.down[cell])
+        other = cell + n if column == cell else cell
+        self.h.changeColBounds(column, amount, amount)
+        self.h.changeColBounds(other, 0.0, 0.0)
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
+            raise RuntimeError(
+                f"no perturbation protects {self.system.label(cell)} "
+                f"(HiGHS: {self.h.modelStatusToString(status)})"
+            )
+        solved = None
+        if status == highspy.HighsModelStatus.kOptimal:
+            sol = self.h.getSolution()
+            solved = Solved(
+                self.h.getInfo().objective_function_value,
+                np.array(sol.col_value, dtype=np.float64),
+                np.array(sol.col_dual, dtype=np.float64),
+            )
+        self.h.changeColBounds(column, 0.0, float(self.upper[column]))
+        self.h.changeColBounds(other, 0.0, float(self.upper[other]))
+        return solved if solved is not None else Solved(np.inf, np.zeros(0), np.zeros(0))
+
+    def witness(self, move: Move) -> npt.NDArray[np.int64]:
+        """Cells a cheapest perturbation for `move` touches (the target included)."""
+        y = self.perturbation(move)
+        return np.zeros(0, dtype=np.int64) if y is None else support_of(y)
+
+    def perturbation(self, move: Move) -> npt.NDArray[np.float64] | None:
+        """A cheapest perturbation y (signed, per cell) for `move`, or None if none exists."""
+        y = self.solve(move).values
+        return None if y.size == 0 else y[: self.n] - y[self.n :]
+
+    def set_costs(self, cost: npt.NDArray[np.float64]) -> None:
+        """Cost per unit of every column (y+ then y−)."""
+        idx = np.arange(2 * self.n, dtype=np.int32)
+        self.h.changeColsCost(idx.size, idx, np.asarray(cost, dtype=np.float64))
+
+    def hide(self, cells: npt.NDArray[np.int64]) -> None:
+        self.hidden[cells] = True
+        idx = np.concatenate([cells, cells + self.n]).astype(np.int32)
+        self.h.changeColsCost(idx.size, idx, np.full(idx.size, _HIDDEN_COST))
+
+    def _set_cell(self, cell: int, upper_plus: float, upper_minus: float) -> None:
+        self.h.changeColBounds(cell, 0.0, upper_plus)
+        self.h.changeColBounds(self.n + cell, 0.0, upper_minus)
+
+    def forbid(self, cell: int) -> None:
+        self._set_cell(cell, 0.0, 0.0)
+
+    def allow(self, cell: int) -> None:
+        self._set_cell(cell, float(self.upper[cell]), float(self.upper[self.n + cell]))
+
+
+def suppress_heuristic(
+    system: CellSystem,
+    req: Requirements,
+    suppressed: npt.NDArray[np.bool_] | None = None,
+    *,
+    prune_seconds: float = 30.0,
+    order: npt.NDArray[np.int64] | None = None,
+    deadline: float = float("inf"),
+) -> Pattern:
+    """Extend `suppressed` (default: the primaries) until every primary is protected.
+
+    Returns the hidden cells, for each secondary cell a primary cell it protects, and the
+    requirements as attained (a primary that cannot fall by `down` rises by more).
+    """
+    hidden = req.primary.copy() if suppressed is None else suppressed | req.primary
+    req = replace(req, up=req.up.copy(), down=req.down.copy())
+    lp = Perturber(system, req, hidden)
+    from opsc.disclosure.local import LocalWitness  # local builds on Perturber
+
+    local = LocalWitness(lp) if system.n > LOCAL_ABOVE else None
+    witnesses: dict[Move, npt.NDArray[np.int64]] = {}
+    # Every perturbation found is a feasible point for the attacker: the moves it already
+    # achieves for other primary cells need no LP of their own.
+    best_up = np.zeros(system.n)
+    best_down = np.zeros(system.n)
+    best_up_of: dict[int, npt.NDArray[np.int64]] = {}
+    best_down_of: dict[int, npt.NDArray[np.int64]] = {}
+    started = time.perf_counter()
+    for move in lp.moves(order):
+        if time.perf_counter() > deadline:
+            raise TimeoutError("no safe pattern found within the time limit")
+        cell, column = move
+        up = column == cell
+        if up and best_up[cell] >= req.up[cell] - _TOL:
+            witnesses[move] = best_up_of[cell]
+            continue
+        if not up and best_down[cell] >= req.down[cell] - _TOL:
+            witnesses[move] = best_down_of[cell]
+            continue
+        y = local.witness(move) if local is not None else None
+        if y is None:
+            y = lp.perturbation(move)
+        if y is None and not up:
+            # The structure (hidden cells ≥ L) caps the fall: ask the rest of P upwards.
+            fall = int(np.floor(lp.deepest_fall(cell) + 1e-9))
+            width = req.up[cell] + req.down[cell]
+            req.down[cell], req.up[cell] = fall, width - fall
+            if fall == 0:
+                continue
+            y = lp.perturbation(move)
+        if y is None:
+            raise RuntimeError(f"no perturbation protects {system.label(move[0])}")
+        support = support_of(y)
+        new = support[~lp.hidden[support]]
+        if new.size:
+            lp.hide(new)
+        witnesses[move] = support
+        for j in support[req.primary[support]].tolist():
+            if y[j] > best_up[j]:
+                best_up[j], best_up_of[j] = y[j], support
+            if -y[j] > best_down[j]:
+                best_down[j], best_down_of[j] = -y[j], support
+    # Pruning costs full LPs and on large tables it hardly pays (1,219 vs 1,224 cells on
+    # 32 × 2 × 4 × 5 for as long again): give it a tenth of the construction time there.
+    spent = time.perf_counter() - started
+    budget = prune_seconds if local is None else min(prune_seconds, spent / 10)
+    _prune(lp, req, witnesses, time.perf_counter() + budget)
+    protects: dict[int, int] = {}
+    for (primary, _), support in witnesses.items():
+        for cell in support[~req.primary[support]]:
+            protects.setdefault(int(cell), primary)
+    return Pattern(lp.hidden, protects, req)
+
+
+def _prune(
+    lp: Perturber,
+    req: Requirements,
+    witnesses: dict[Move, npt.NDArray[np.int64]],
+    deadline: float,
+) -> None:
+    """Publish again each secondary cell whose witnesses can all be rerouted."""
+    users: dict[int, set[Move]] = {}
+    for move, support in witnesses.items():
+        for c in support.tolist():
+            users.setdefault(c, set()).add(move)
+    secondary = np.flatnonzero(lp.hidden & ~req.primary)
+    for cell in secondary[np.argsort(-lp.cost[secondary], kind="stable")].tolist():
+        if time.perf_counter() > deadline:
+            return
+        lp.forbid(cell)
+        rerouted: dict[Move, npt.NDArray[np.int64]] = {}
+        for move in sorted(users.get(cell, ())):
+            support = lp.witness(move)
+            if support.size == 0 or not lp.hidden[support].all():
+                break
+            rerouted[move] = support
+        else:
+            lp.hidden[cell] = False
+            for move, support in rerouted.items():
+                for c in witnesses[move].tolist():
+                    users[c].discard(move)
+                for c in support.tolist():
+                    users.setdefault(c, set()).add(move)
+                witnesses[move] = support
+            continue  # stays forbidden: it is published now
+        lp.allow(cell)

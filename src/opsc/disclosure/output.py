@@ -1,0 +1,113 @@
+"""The publication format: every cell of every table, its status and reason; and reading it
+back for the audit (which needs only what is published, never a hidden value)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from opsc.disclosure.audit import AuditReport, Cell, audit
+from opsc.disclosure.primary import Requirements
+from opsc.disclosure.rules import Rules
+from opsc.disclosure.table import CellSystem, IntArray, Table
+
+
+def table_cells(
+    table: Table,
+    local: IntArray,
+    system: CellSystem,
+    req: Requirements,
+    hidden: npt.NDArray[np.bool_],
+    protects: Mapping[int, int],
+    rounded_to: int | None = None,
+) -> list[dict[str, object]]:
+    """One dict per cell: its codes (`"_total"` where summed), value (None if hidden), status."""
+    out: list[dict[str, object]] = []
+    for flat, cell in enumerate(local.tolist()):
+        labels: dict[str, object] = dict(table.cell_labels(flat))
+        value = int(system.values[cell])
+        k = int(req.k[cell])
+        if req.primary[cell]:
+            status = "primary"
+            reason = f"{value if value else 'zero'} is below the threshold k = {k}"
+            shown: int | None = None
+        elif hidden[cell]:
+            status = "secondary"
+            guard = protects.get(cell)
+            reason = (
+                f"hidden so that {system.label(guard)} cannot be recovered from the margins"
+                if guard is not None
+                else "hidden so that no primary cell can be recovered from the margins"
+            )
+            shown = None
+        else:
+            status, shown = "published", value
+            reason = (
+                f"rounded to base {rounded_to}"
+                if rounded_to
+                else "zero: a structural zero is no risk"
+                if value == 0
+                else f"at least k = {k}"
+            )
+        if rounded_to and status == "primary":  # rounding replaces suppression
+            status, shown, reason = "published", value, f"rounded to base {rounded_to}"
+        out.append(labels | {"value": shown, "status": status, "reason": reason})
+    return out
+
+
+def rules_from_json(doc: Mapping[str, Any]) -> Rules:
+    """The rules a published document was protected with (defaults where absent)."""
+    defaults = Rules()
+    return Rules(
+        k=int(doc.get("k", defaults.k)),
+        k_by_level=dict(doc.get("k_by_level", defaults.k_by_level)),
+        p=None if doc.get("p") is None else int(doc["p"]),
+        publish_zeros=bool(doc.get("zeros_published", defaults.publish_zeros)),
+    )
+
+
+def tables_from_json(doc: Mapping[str, Any]) -> dict[str, Sequence[Cell]]:
+    if "cells" in doc:
+        return {"table": doc["cells"]}
+    tables = doc.get("tables")
+    if not isinstance(tables, Mapping):
+        raise ValueError(
+            'a published document needs "cells" (one table) or "tables" '
+            '({name: {"cells": [...]}}); found keys: ' + ", ".join(sorted(doc))
+        )
+    return {name: t["cells"] for name, t in tables.items()}
+
+
+def audit_published(
+    doc: Mapping[str, Any],
+    *,
+    lower: int | None = None,
+    exact_only: bool = False,
+    secondary: bool = True,
+) -> AuditReport:
+    """Audit a published document at L (default: 1 when its zeros are published, else 0)."""
+    rules = rules_from_json(doc)
+    low = rules.lower_bound if lower is None else lower
+
+    def required(cell: dict[str, str]) -> int:
+        return rules.p_for(rules.k_for(cell))
+
+    report = audit(
+        tables_from_json(doc),
+        lower=low,
+        required=required,
+        exact_only=exact_only,
+        secondary=secondary,
+    )
+    base = doc.get("rounding_base")
+    if base:
+        for name, cells in tables_from_json(doc).items():
+            for cell in cells:
+                v = cell.get("value")
+                if isinstance(v, int | float) and not math.isnan(v) and v % int(base):
+                    raise ValueError(f"{name}: value {v} is not a multiple of base {base}")
+    return report

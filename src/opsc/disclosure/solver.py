@@ -1,0 +1,61 @@
+"""A quiet HiGHS model from sparse arrays (shared plumbing, no disclosure logic)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+_banner_shown = False
+INF = highspy.kHighsInf
+
+
+def _quiet_highs() -> highspy.Highs:
+    """HiGHS prints a banner on stdout when the first model is made: keep `--json` clean."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()  # type: ignore[no-untyped-call]
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    _banner_shown = True
+    return h
+
+
+def lp_model(
+    a: sp.spmatrix,
+    cost: npt.NDArray[np.float64],
+    col_lower: npt.NDArray[np.float64],
+    col_upper: npt.NDArray[np.float64],
+    rhs: npt.NDArray[np.float64],
+    **options: bool | float | str,
+) -> highspy.Highs:
+    """min cost·x subject to a·x = rhs and column bounds, ready to `run()`."""
+    csc = sp.csc_matrix(a)
+    h = _quiet_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)  # small warm-started LPs: threads only add overhead
+    for name, value in options.items():
+        h.setOptionValue(name, value)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = csc.shape[1], csc.shape[0]
+    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.asarray(col_lower, dtype=np.float64)
+    lp.col_upper_ = np.asarray(col_upper, dtype=np.float64)
+    lp.row_lower_ = lp.row_upper_ = np.asarray(rhs, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr
+    lp.a_matrix_.index_ = csc.indices
+    lp.a_matrix_.value_ = csc.data.astype(np.float64)
+    h.passModel(lp)
+    return h

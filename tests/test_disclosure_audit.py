@@ -1,0 +1,130 @@
+"""The audit is independent of the suppression: it must catch wrong patterns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from opsc.disclosure import Rules, Table, audit_published, build_table, protect
+from opsc.disclosure.exactcheck import determined_cells
+
+Labels = dict[str, str]
+
+
+def _doc(table: Table, hide: Callable[[Labels, int], bool], k: int = 5) -> dict[str, object]:
+    """A published document with a hand-made pattern: primary below k, `hide` for others."""
+    cells = []
+    for i, value in enumerate(table.values.tolist()):
+        labels = table.cell_labels(i)
+        status = "primary" if 0 < value < k else "secondary" if hide(labels, value) else "published"
+        cells.append(labels | {"value": None if status != "published" else value, "status": status})
+    return {"cells": cells, "k": k, "k_by_level": {}, "zeros_published": True}
+
+
+def _rectangle() -> Table:
+    """2 × 2 inner cells (plus a third row and column) around a cell of 1."""
+    counts = {
+        ("r1", "c1"): 1,
+        ("r1", "c2"): 5,
+        ("r2", "c1"): 5,
+        ("r2", "c2"): 20,
+        ("r1", "c3"): 9,
+        ("r2", "c3"): 8,
+        ("r3", "c1"): 7,
+        ("r3", "c2"): 6,
+        ("r3", "c3"): 9,
+    }
+    frame = pd.DataFrame(
+        [(r, c, v) for (r, c), v in counts.items()], columns=["row", "col", "count"]
+    )
+    return build_table(frame, ["row", "col"])
+
+
+def test_threshold_only_suppression_is_recovered_exactly() -> None:
+    doc = _doc(_rectangle(), lambda labels, value: False)
+    report = audit_published(doc)
+    assert not report.safe
+    [finding] = report.findings
+    assert finding.cell == {"col": "c1", "row": "r1"}
+    assert (finding.low, finding.high) == (1, 1)
+    assert "exactly recovered" in finding.reason
+
+
+def test_a_rectangle_passes_with_l0_but_leaks_with_l1() -> None:
+    inner = {("r1", "c2"), ("r2", "c1"), ("r2", "c2")}
+    doc = _doc(_rectangle(), lambda c, v: (c["row"], c["col"]) in inner)
+    at_zero = audit_published(doc, lower=0)
+    assert at_zero.safe, at_zero.findings
+    assert at_zero.intervals[(("col", "c1"), ("row", "r1"))] == pytest.approx((0, 6))
+    at_one = audit_published(doc, lower=1)
+    assert not at_one.safe
+    assert at_one.intervals[(("col", "c1"), ("row", "r1"))] == pytest.approx((1, 5))
+    assert "width 4 < P = 5" in at_one.findings[0].reason
+
+
+def test_protected_rectangle_passes_both_bounds() -> None:
+    result = protect(_rectangle(), Rules(k_by_level={}))
+    doc = result.to_json()
+    one = (("col", "c1"), ("row", "r1"))
+    at_zero, at_one = audit_published(doc, lower=0), audit_published(doc, lower=1)
+    assert at_zero.safe and at_one.safe
+    # The numbers of the worked example in docs/disclosure.md.
+    assert (result.method, result.loss.suppressed) == ("exact", 4)
+    assert at_zero.intervals[one] == pytest.approx((0, 8))
+    assert at_one.intervals[one] == pytest.approx((1, 7))
+
+
+def test_audit_catches_a_secondary_cell_published_again() -> None:
+    frame = pd.DataFrame(
+        [
+            (s, x, a, v)
+            for (s, x, a), v in np.ndenumerate(np.random.default_rng(3).poisson(6, size=(6, 2, 3)))
+        ],
+        columns=["state", "sex", "age", "count"],
+    ).astype({"state": str, "sex": str, "age": str})
+    table = build_table(frame, ["state", "sex", "age"])
+    doc = protect(table, Rules(k_by_level={})).to_json()
+    assert audit_published(doc).safe
+    cells = doc["cells"]
+    assert isinstance(cells, list)
+    values = {tuple(table.cell_labels(i).items()): int(v) for i, v in enumerate(table.values)}
+    broken = 0
+    for cell in cells:
+        if cell["status"] == "secondary":
+            key = tuple((c, cell[c]) for c in ("state", "sex", "age"))
+            cell["value"], cell["status"] = values[key], "published"
+            broken += 1
+    assert broken
+    assert not audit_published(doc).safe
+
+
+def test_inconsistent_published_cells_are_flagged() -> None:
+    doc = _doc(_rectangle(), lambda labels, value: False)
+    cells = doc["cells"]
+    assert isinstance(cells, list)
+    next(c for c in cells if c["row"] == "r3" and c["col"] == "c3")["value"] = 10
+    assert any("do not add up" in f.reason for f in audit_published(doc).findings)
+
+
+def test_fast_check_agrees_with_the_intervals() -> None:
+    doc = _doc(_rectangle(), lambda c, v: c["row"] == "r1" and c["col"] == "c2")
+    full = audit_published(doc)
+    fast = audit_published(doc, exact_only=True)
+    assert {tuple(f.cell.items()) for f in full.findings} == {
+        tuple(f.cell.items()) for f in fast.findings
+    }
+    assert fast.exact_precheck == 2
+
+
+def test_determined_cells_finds_pinned_and_null_space_cases() -> None:
+    import scipy.sparse as sp
+
+    # z0 + z1 = 2 with L = 1 pins both; z2 + z3 = 5 leaves them free.
+    a = sp.csc_matrix(np.array([[1, 1, 0, 0], [0, 0, 1, 1]], dtype=float))
+    assert determined_cells(a, np.array([2.0, 5.0]), 1.0).tolist() == [0, 1]
+    # Three pair sums determine all three cells.
+    b = sp.csc_matrix(np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1]], dtype=float))
+    assert determined_cells(b, np.array([4.0, 6.0, 6.0]), 0.0).tolist() == [0, 1, 2]

@@ -1,0 +1,173 @@
+"""The publish gate: hierarchical and linked tables, refusal with advice, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from opsc.disclosure import (
+    RULE_SETTINGS,
+    Rules,
+    TableRefusedError,
+    UnsafeTableError,
+    audit_published,
+    build_table,
+    protect,
+    publish,
+)
+from opsc.disclosure.cli import app
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "disclosure.md"
+runner = CliRunner()
+
+
+def _cases(seed: int = 7, states: int = 6) -> pd.DataFrame:
+    """Synthetic child-victim counts: state > municipality × sex × age band."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for s in range(1, states + 1):
+        for m in range(1, int(rng.integers(2, 5)) + 1):
+            for sex in ("F", "M"):
+                for age in ("0-11", "12-14", "15-17"):
+                    rows.append((f"{s:02d}", f"{s:02d}{m:03d}", sex, age, int(rng.poisson(7))))
+    return pd.DataFrame(rows, columns=["state", "municipality", "sex", "age_band", "count"])
+
+
+def test_hierarchical_table_is_published_safely() -> None:
+    frame = _cases().groupby(["state", "municipality", "sex"], as_index=False)["count"].sum()
+    frame["count"] //= 3
+    table = build_table(frame, ["state", "sex"], hierarchy=[("state", "municipality")])
+    result = publish(table, Rules(k_by_level={"municipality": 10}, max_suppressed_share=0.9))
+    assert result.audit is not None and result.audit.safe
+    statuses = {c["status"] for c in result.tables["table"]}
+    assert "primary" in statuses and "secondary" in statuses
+
+
+def test_linked_tables_are_protected_as_one_system() -> None:
+    frame = _cases()
+    by_sex = build_table(
+        frame.groupby(["state", "sex"], as_index=False)["count"].sum(),
+        ["state", "sex"],
+        name="by_sex",
+    )
+    by_age = build_table(
+        frame.groupby(["state", "age_band"], as_index=False)["count"].sum(),
+        ["state", "age_band"],
+        name="by_age",
+    )
+    rules = Rules(k=30, k_by_level={}, max_suppressed_share=1.0)  # many small cells
+    result = publish({"by_sex": by_sex, "by_age": by_age}, rules)
+    doc = result.to_json()
+    assert set(doc["tables"]) == {"by_sex", "by_age"}  # type: ignore[arg-type]
+    assert audit_published(doc).safe
+    # A shared margin has one status in both tables.
+    shared = [
+        next(c for c in cells if c["state"] == "01" and c[other] == "_total")
+        for cells, other in (
+            (result.tables["by_sex"], "sex"),
+            (result.tables["by_age"], "age_band"),
+        )
+    ]
+    assert shared[0]["status"] == shared[1]["status"]
+    # Protecting each table on its own can leak through the shared margins.
+    alone = {
+        name: protect(t, rules).to_json()["cells"]
+        for name, t in (("by_sex", by_sex), ("by_age", by_age))
+    }
+    joint = audit_published(
+        {"tables": {n: {"cells": c} for n, c in alone.items()}, "k": 30, "k_by_level": {}}
+    )
+    assert joint.hidden > 0  # the joint audit runs over both tables at once
+
+
+def test_sparse_table_is_refused_with_coarser_options() -> None:
+    frame = _cases()
+    frame["count"] = frame["count"] // 4  # mostly 0–2
+    table = build_table(frame, ["state", "sex", "age_band"], hierarchy=[("state", "municipality")])
+    with pytest.raises(TableRefusedError) as err:
+        publish(table, Rules(max_suppressed_share=0.3))
+    options = {o.change: o for o in err.value.advice}  # type: ignore[attr-defined]
+    assert "state instead of municipality" in options
+    assert "without sex" in options and "age_band categories merged in pairs" in options
+    state = options["state instead of municipality"]
+    assert state.cells == 7 * 3 * 4 and state.evaluated in {"protected", "refused"}
+    ranks = [o.evaluated for o in err.value.advice]  # type: ignore[attr-defined]
+    assert ranks == sorted(ranks, key=["protected", "primary only (at least)", "refused"].index)
+
+
+def test_a_table_not_protected_in_time_is_refused() -> None:
+    table = build_table(
+        _cases(), ["state", "sex", "age_band"], hierarchy=[("state", "municipality")]
+    )
+    with pytest.raises(TableRefusedError, match="time limit"):
+        publish(table, Rules(time_limit=0.0))
+
+
+def test_unsafe_error_lists_the_cells() -> None:
+    error = UnsafeTableError("not published", ["table: state=01 (primary): exactly recovered"])
+    assert "state=01" in str(error)
+
+
+def _csv(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.csv"
+    frame = _cases().groupby(["state", "sex", "age_band"], as_index=False)["count"].sum()
+    frame.loc[0, "count"] = 2
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_cli_protect_prints_every_cell_as_json(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["protect", str(_csv(tmp_path)), "--dims", "state,sex,age_band", "--k", "5", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["k"] == 5
+    assert len(doc["cells"]) == 7 * 3 * 4
+    assert doc["suppressed"] == sum(c["value"] is None for c in doc["cells"]) > 0
+    first = doc["cells"][0]
+    assert set(first) >= {"state", "sex", "age_band", "value", "status"}
+    assert {"state": "01", "sex": "F", "age_band": "0-11"}.items() <= next(
+        c for c in doc["cells"] if c["status"] == "primary"
+    ).items()
+    assert any(c["age_band"] == "_total" and c["value"] is not None for c in doc["cells"])
+
+
+def test_cli_audit_passes_protected_output_and_fails_a_broken_one(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    protected = runner.invoke(
+        app, ["protect", str(_csv(tmp_path)), "--dims", "state,sex,age_band", "--out", str(out)]
+    )
+    assert protected.exit_code == 0, protected.output
+    assert "Information loss" in protected.output
+    assert runner.invoke(app, ["audit", str(out)]).exit_code == 0
+    doc = json.loads(out.read_text())
+    for cell in doc["cells"]:
+        if cell["status"] == "secondary":
+            cell["status"], cell["value"] = "published", 0  # any value: the pattern is broken
+    out.write_text(json.dumps(doc))
+    broken = runner.invoke(app, ["audit", str(out), "--json"])
+    assert broken.exit_code == 3
+    assert json.loads(broken.output)["safe"] is False
+
+
+def test_cli_reports_invalid_input_with_row_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("state,sex,count\n01,F,3\n01,M,many\n")
+    result = runner.invoke(app, ["protect", str(path), "--dims", "state,sex", "--json"])
+    assert result.exit_code == 1
+    [problem] = json.loads(result.output)["problems"]
+    assert (problem["row"], problem["field"], problem["value"]) == (3, "count", "many")
+
+
+def test_every_rule_is_documented() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for setting in RULE_SETTINGS:
+        assert f"`{setting.name}`" in text, f"document the rule {setting.name} in {DOCS.name}"
+    for command in ("opsc disclosure protect", "opsc disclosure audit"):
+        assert command in text
