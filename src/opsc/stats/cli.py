@@ -53,7 +53,11 @@ def parse_keys(spec: str, database: str | None) -> KeySource:
         return from_record_map(frame, str(ref))
     if kind == "linkage" and ref:
         runs = dict(part.split("=", 1) for part in ref.split(","))
-        return from_linkage(connect(database), **{k: int(v) for k, v in runs.items()})
+        engine = connect(database)
+        try:
+            return from_linkage(engine, **{k: int(v) for k, v in runs.items()})
+        finally:
+            engine.dispose()
     raise StatsError(
         f"--keys {spec!r}: use `records`, `truth:SYNTHETIC_DIR` or `linkage:victims=RUN_ID`"
     )
@@ -74,7 +78,11 @@ def build_command(
     """Read the store and materialise the cube (fact tables) into a DuckDB file."""
     try:
         source = parse_keys(keys, database)
-        cube = build_cube(connect(database), country, source, cube_path(country, out))
+        engine = connect(database)
+        try:
+            cube = build_cube(engine, country, source, cube_path(country, out))
+        finally:
+            engine.dispose()
     except (StatsError, ValueError) as exc:
         raise fail(exc) from exc
     rows = pd.DataFrame(sorted(cube.meta["rows"].items()), columns=["table", "rows"])
