@@ -35,6 +35,33 @@ SETTINGS: tuple[Setting, ...] = (
         "Extra folders of country profiles (separated by the OS path separator), searched "
         "before the built-in MX and PE profiles.",
     ),
+    Setting(
+        "intake_memory",
+        "OPSC_INTAKE_MEMORY",
+        "1GB",
+        "Memory limit of the DuckDB validation of one submission (e.g. 512MB); larger files "
+        "spill to disk.",
+    ),
+    Setting(
+        "synth_writers",
+        "OPSC_SYNTH_WRITERS",
+        "2",
+        "Set to 1 to make the synthetic generator write its files in-process instead of in a "
+        "forked writer.",
+    ),
+    Setting(
+        "linkage_key",
+        "OPSC_LINKAGE_KEY",
+        "",
+        "Base64 linkage key for pseudonymisation when no --key file is given (an institution's "
+        "secret: never in the store).",
+    ),
+    Setting(
+        "linkage_key_version",
+        "OPSC_LINKAGE_KEY_VERSION",
+        "env",
+        "Version label of the key in OPSC_LINKAGE_KEY.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

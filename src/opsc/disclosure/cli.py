@@ -102,7 +102,7 @@ def protect_command(
     except TableRefusedError as exc:
         advice = [o.to_dict() for o in exc.advice if hasattr(o, "to_dict")]
         if not as_json:
-            _print_advice(advice)
+            print_advice(advice)
         _fail(
             str(exc),
             EXIT_REFUSED,
@@ -201,7 +201,7 @@ def _print_loss(result: ProtectedTables, out: Path | None) -> None:
         console.print(f"written to {out}")
 
 
-def _print_advice(advice: list[dict[str, object]]) -> None:
+def print_advice(advice: list[dict[str, object]]) -> None:
     table = RichTable(title="Coarser tables that publish more")
     for column in ("change", "cells", "suppressed", "non-zero hidden", "evaluated"):
         table.add_column(column)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import tempfile
 import time
@@ -16,6 +15,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import Connection
 
+from opsc import settings
 from opsc.intake.checks import (
     LIMIT,
     build_typed,
@@ -237,7 +237,7 @@ def workspace(folder: Path) -> duckdb.DuckDBPyConnection:
 
 
 def settings_memory() -> str:
-    value = os.environ.get("OPSC_INTAKE_MEMORY", "1GB")
+    value = settings.get("intake_memory")
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*[KMGT]?i?B", value):
         raise ValueError(f"OPSC_INTAKE_MEMORY={value!r}: write e.g. 1GB or 512MB")
     return value

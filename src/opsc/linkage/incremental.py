@@ -8,7 +8,6 @@ cluster, start one, or — when it is the missing link — merge two.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +58,7 @@ def link_incremental(
     api = db_api(config.engine, config.options)
     old_df = api.register(old_p, dataset_display_name="existing")
     new_df = api.register(new_p, dataset_display_name="new")
-    linker = Linker(new_df, model, log_level=logging.WARNING)
+    linker = Linker(new_df, model, log_level=None)
     t1 = time.perf_counter()
     frames = []
     for result in (

@@ -7,7 +7,6 @@ hand-weighted. Deterministic keys and analyst decisions then adjust the graph of
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,7 +118,7 @@ def make_linker(
     prepared: pd.DataFrame, model: SettingsCreator | dict[str, Any], config: LinkConfig
 ) -> Linker:
     api = db_api(config.engine, config.options)
-    return Linker(api.register(prepared), model, log_level=logging.WARNING)
+    return Linker(api.register(prepared), model, log_level=None)
 
 
 def score(linker: Linker, config: LinkConfig) -> pd.DataFrame:

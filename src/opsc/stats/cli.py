@@ -9,7 +9,8 @@ import pandas as pd
 import typer
 
 from opsc import settings
-from opsc.disclosure import DisclosureError
+from opsc.disclosure import DisclosureError, TableRefusedError
+from opsc.disclosure.cli import print_advice
 from opsc.records import connect
 from opsc.stats.attrition import funnel
 from opsc.stats.cube import Cube, build_cube
@@ -131,6 +132,8 @@ def table_command(
             return
         table = c.table(measure, dims, filters)
     except DisclosureError as exc:
+        if isinstance(exc, TableRefusedError):
+            print_advice([o.to_dict() for o in exc.advice if hasattr(o, "to_dict")])
         raise fail(exc, 2) from exc
     except StatsError as exc:
         raise fail(exc) from exc

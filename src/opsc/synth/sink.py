@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from opsc import settings
 from opsc.synth.capture import Institution
 from opsc.synth.columns import Table, length
 from opsc.synth.output import TRUTH_DIR, institution_folder, split_by_institution, write_table
@@ -28,7 +29,7 @@ RecordMap = Callable[[str, Table], Table | None]
 
 def _parallel_default() -> bool:
     # fork is what makes the hand-over free; elsewhere (or when asked) write in-process.
-    return os.environ.get("OPSC_SYNTH_WRITERS", "2") != "1" and hasattr(os, "fork")
+    return settings.get("synth_writers") != "1" and hasattr(os, "fork")
 
 
 class Sink:

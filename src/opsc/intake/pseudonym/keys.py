@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opsc import settings
+
 KEY_HEADER = "opsc-linkage-key 1"
 ENV_KEY = "OPSC_LINKAGE_KEY"  # base64 secret
 ENV_VERSION = "OPSC_LINKAGE_KEY_VERSION"
@@ -80,10 +82,10 @@ def fingerprint(key: LinkageKey) -> str:
 def load_key(path: Path | None = None) -> LinkageKey:
     """The key from `path`, else from the OPSC_LINKAGE_KEY(_VERSION) environment variables."""
     if path is None:
-        secret = os.environ.get(ENV_KEY)
+        secret = settings.get("linkage_key")
         if not secret:
             raise KeyFileError(f"no key: pass --key KEYFILE or set {ENV_KEY} and {ENV_VERSION}")
-        return LinkageKey(os.environ.get(ENV_VERSION, "env"), base64.b64decode(secret))
+        return LinkageKey(settings.get("linkage_key_version"), base64.b64decode(secret))
     if not path.is_file():
         raise KeyFileError(f"{path}: key file not found; create one with `opsc keygen {path}`")
     lines = path.read_text(encoding="utf-8").splitlines()
