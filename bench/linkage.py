@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 from splink import Linker
 
-from opsc.linkage.encode import ClearEncoder, Encoder, normalise, phonetic
+from opsc.linkage.encode import ClearEncoder, Encoder, normalise, normalise_id, phonetic
 from opsc.linkage.engine import db_api
 from opsc.linkage.evaluate import pairwise_scores, summary, true_pair_count
 from opsc.linkage.incremental import link_incremental
@@ -49,18 +49,20 @@ FEBRL = Spec(
         Fuzzy("soc_sec_id", "tk_ssid", "bf_ssid"),
         Fuzzy("address_1", "tk_address", "bf_address"),
         Fuzzy("suburb", "tk_suburb", "bf_suburb"),
-        Exact("postcode", "tk_postcode"),
-        Exact("street_number", "tk_street_number"),
+        Exact("postcode", "tk_pc"),
+        Exact("street_number", "tk_sn"),
         Exact("state", "state"),
     ),
     blocking=(
         ("tk_dob",),
         ("tk_ssid",),
         ("tk_given", "tk_surname"),
-        ("tk_postcode", "tk_given_ph"),
-        ("tk_postcode", "tk_surname_ph"),
+        ("tk_pc", "tk_given_ph"),
+        ("tk_pc", "tk_surname_ph"),
         ("tk_suburb", "tk_surname_ph"),
         ("tk_given_ph", "tk_surname_ph"),
+        ("tk_address", "tk_sn"),
+        ("tk_surname", "tk_sn"),
     ),
     training=(("tk_dob",), ("tk_given", "tk_surname")),
     deterministic=("tk_ssid",),
@@ -132,8 +134,13 @@ def febrl_frames(name: str) -> pd.DataFrame:
 
 
 def encode_febrl(frame: pd.DataFrame, enc: Encoder) -> pd.DataFrame:
+    """FEBRL columns pseudonymised with intake's tokeniser and balanced Bloom filters."""
+
     def col(name: str) -> list[str | None]:
         return [None if pd.isna(v) else normalise(str(v)) or None for v in frame[name]]
+
+    def digits(name: str) -> list[str | None]:
+        return [None if pd.isna(v) else normalise_id(str(v)) or None for v in frame[name]]
 
     out = pd.DataFrame({"unique_id": frame["unique_id"], "entity": frame["entity"]})
     for src, stem in (
@@ -143,11 +150,7 @@ def encode_febrl(frame: pd.DataFrame, enc: Encoder) -> pd.DataFrame:
         ("address_1", "address"),
         ("suburb", "suburb"),
     ):
-        values = (
-            col(src)
-            if src != "soc_sec_id"
-            else [None if pd.isna(v) else " ".join(str(v).replace(" ", "")) for v in frame[src]]
-        )
+        values = digits(src) if src == "soc_sec_id" else col(src)
         out[f"tk_{stem}"] = [enc.token(v, stem) for v in values]
         out[f"bf_{stem}"] = [enc.bloom(v, stem) for v in values]
         if stem in ("given", "surname"):
@@ -155,12 +158,8 @@ def encode_febrl(frame: pd.DataFrame, enc: Encoder) -> pd.DataFrame:
     dob = [None if pd.isna(v) else str(v) for v in frame["date_of_birth"]]
     out["tk_dob"] = [enc.token(v, "dob") for v in dob]
     out["yob"] = pd.array([int(v[:4]) if v and v[:4].isdigit() else None for v in dob], "Int64")
-    out["tk_postcode"] = [
-        enc.token(None if pd.isna(v) else str(v), "pc") for v in frame["postcode"]
-    ]
-    out["tk_street_number"] = [
-        enc.token(None if pd.isna(v) else str(v), "sn") for v in frame["street_number"]
-    ]
+    for src, stem in (("postcode", "pc"), ("street_number", "sn")):
+        out[f"tk_{stem}"] = [enc.token(v, stem) for v in digits(src)]
     out["state"] = frame["state"]
     return out
 
@@ -180,7 +179,10 @@ def anchor(frame: pd.DataFrame, spec: Spec, config: LinkConfig) -> float:
     return time.perf_counter() - t0
 
 
-def run_case(frame: pd.DataFrame, spec: Spec, config: LinkConfig, truth: str) -> dict[str, Any]:
+def run_case(
+    frame: pd.DataFrame, spec: Spec, config: LinkConfig, truth: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Accuracy, time and memory of one linkage, and its trained model."""
     with PeakMemory() as mem:
         t0 = time.perf_counter()
         result = link(frame, spec, config)
@@ -201,57 +203,87 @@ def run_case(frame: pd.DataFrame, spec: Spec, config: LinkConfig, truth: str) ->
         peak_mb=mem.mb,
         stages={k: round(v, 2) for k, v in result.seconds.items()},
     )
-    return out
+    return out, result.model
 
 
-def synthetic(children: int, seed: int) -> pd.DataFrame:
-    """Victim records of a synthetic Mexico with the true person id of each."""
+def synthetic(children: int, seed: int, noise: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Victim records of a synthetic Mexico: (pseudonymised, clear), each with the true
+    person id. The pseudonymised frame is what `opsc pseudonymise` (intake) writes for each
+    institution's file; the clear one runs the same code with the keyed steps removed."""
+    from opsc.intake.pseudonym.stream import pseudonymise_file
     from opsc.synth.generate import generate
+    from opsc.synth.params import load_params
 
+    key = Encoder(KEY).key
+    pseudo, clear = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        generate("MX", children, "2020-2024", seed, tmp)
-        frames = [
-            pd.read_csv(f, dtype=str, keep_default_na=False)
-            for f in sorted(Path(tmp).glob("*/victims.csv"))
-        ]
+        rates = None if noise == 1.0 else load_params("MX").noise.scaled(noise)
+        generate("MX", children, "2020-2024", seed, tmp, noise=rates)
+        for path in sorted(Path(tmp).glob("*/victims.csv")):
+            cases = pd.read_csv(path.parent / "cases.csv", dtype=str, keep_default_na=False)
+            dates = cases.set_index("agency_case_id")
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            out = path.with_name("victims.pseudonymised.csv")
+            pseudonymise_file(path, out, key)
+            tokens = pd.read_csv(out, dtype=str, keep_default_na=False)
+            for frame in (tokens, raw):
+                when = dates["date_offence"].reindex(frame["agency_case_id"])
+                reported = dates["date_reported"].reindex(frame["agency_case_id"])
+                when = when.where(when != "", reported)
+                frame["offence_year"] = pd.to_numeric(when.str[:4], errors="coerce").to_numpy()
+            pseudo.append(tokens)
+            clear.append(raw)
         truth = pd.read_csv(Path(tmp) / "TRUTH_DO_NOT_IMPORT" / "record_map.csv", dtype=str)
-    clear = pd.concat(frames, ignore_index=True)
-    truth = truth.loc[truth["contract"] == "victims", ["agency_id", "true_person_id"]]
-    clear = clear.merge(truth, left_on="agency_victim_id", right_on="agency_id", how="left")
-    clear.insert(0, "unique_id", range(1, len(clear) + 1))
-    return clear
+    truth = truth.loc[truth["contract"] == "victims", ["agency_id", "true_person_id", "noise"]]
+    frames = []
+    for frame in (pd.concat(pseudo, ignore_index=True), encode_clear(pd.concat(clear))):
+        frame = frame.merge(truth, left_on="agency_victim_id", right_on="agency_id", how="left")
+        frame.insert(0, "unique_id", range(1, len(frame) + 1))
+        frames.append(store_types(frame))
+    return frames[0], frames[1]
 
 
-def encode_synthetic(clear: pd.DataFrame, enc: Encoder) -> pd.DataFrame:
-    rows = []
-    for r in clear.to_dict("records"):
-        sur = f"{r['paternal_surname']} {r['maternal_surname']}".strip()
-        rows.append(
-            enc.person(
-                r["given_names"] or None,
-                sur or None,
-                r["birth_date"] or None,
-                r["national_id"] or None,
-            )
+def encode_clear(clear: pd.DataFrame) -> pd.DataFrame:
+    """Intake's victim columns in clear text (same normalisation, no keyed hashing)."""
+    enc = ClearEncoder()
+    rows = [
+        enc.person(
+            r["given_names"],
+            r["paternal_surname"],
+            r["maternal_surname"],
+            r["birth_date"],
+            r["national_id"],
+            age=r["age"],
         )
-    out = pd.DataFrame(rows)
-    out["birth_year"] = out["birth_year"].astype("Int64")
-    for c in ("unique_id", "true_person_id", "sex", "nationality", "residence_geo"):
-        out[c] = clear[c].replace("", None).to_numpy()
-    return out
+        for r in clear.to_dict("records")
+    ]
+    keep = ["agency_victim_id", "sex", "nationality", "residence_geo", "offence_year"]
+    return pd.concat([clear[keep].reset_index(drop=True), pd.DataFrame(rows)], axis=1)
 
 
-def incremental_case(frame: pd.DataFrame, config: LinkConfig, n_new: int) -> dict[str, Any]:
+def store_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty strings as missing, years and ages as integers, as the store holds them."""
+    frame = frame.replace("", None)
+    for column in ("birth_year", "age_at_offence", "offence_year"):
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    return frame
+
+
+def incremental_case(
+    frame: pd.DataFrame, config: LinkConfig, n_new: int, model: dict[str, Any]
+) -> dict[str, Any]:
+    """`n_new` records linked against the clusters of all the others with a trained model."""
     old = frame.iloc[:-n_new]
     new = frame.iloc[-n_new:]
-    base = link(old, VICTIM, config)
+    base = link(old, VICTIM, config, model=model)
     t0 = time.perf_counter()
-    inc = link_incremental(old, base.clusters, new, base.model, VICTIM, config)
+    inc = link_incremental(old, base.clusters, new, model, VICTIM, config)
     seconds = time.perf_counter() - t0
     return {
         "n_existing": len(old),
         "n_new": len(new),
         "seconds": round(seconds, 2),
+        "stages": {k: round(v, 2) for k, v in inc.seconds.items()},
         "cluster_f1": summary(inc.clusters, frame, "true_person_id")["cluster_f1"],
     }
 
@@ -260,28 +292,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="FEBRL4 + small synthetic (<2 min)")
     parser.add_argument("--children", type=int, default=None, help="synthetic children")
+    parser.add_argument("--no-febrl", action="store_true", help="only the synthetic country")
+    parser.add_argument(
+        "--no-clear-synthetic", action="store_true", help="skip the clear-text synthetic case"
+    )
     args = parser.parse_args()
-    children = args.children or (4000 if args.quick else 200_000)
+    children = args.children or (4000 if args.quick else 1_000_000)
     config = LinkConfig(u_max_pairs=1e6 if args.quick else 1e7)
     clear_config = LinkConfig(mode="clear", u_max_pairs=config.u_max_pairs)
     tracemalloc.stop()
-    results: dict[str, Any] = {"quick": args.quick}
-    for name in ("febrl4",) if args.quick else ("febrl4", "febrl3"):
+    results: dict[str, Any] = {"quick": args.quick, "threshold": config.threshold}
+    febrl: tuple[str, ...] = ("febrl4",) if args.quick else ("febrl4", "febrl3")
+    for name in () if args.no_febrl else febrl:
         raw = febrl_frames(name)
-        results[f"{name}_pseudonymised"] = run_case(
+        results[f"{name}_pseudonymised"], _ = run_case(
             encode_febrl(raw, Encoder(KEY)), FEBRL, config, "entity"
         )
-        results[f"{name}_clear"] = run_case(
+        results[f"{name}_clear"], _ = run_case(
             encode_febrl(raw, ClearEncoder()), FEBRL, clear_config, "entity"
         )
         print(name, json.dumps(results[f"{name}_pseudonymised"]), file=sys.stderr)
-    clear = synthetic(children, seed=2026)
-    pseudo = encode_synthetic(clear, Encoder(KEY))
-    results["synthetic"] = run_case(pseudo, VICTIM, config, "true_person_id")
-    results["synthetic_clear"] = run_case(
-        encode_synthetic(clear, ClearEncoder()), VICTIM, clear_config, "true_person_id"
-    )
-    results["incremental"] = incremental_case(pseudo, config, max(100, len(pseudo) // 100))
+    t0 = time.perf_counter()
+    pseudo, clear = synthetic(children, seed=2026)
+    results["synthetic_data_seconds"] = round(time.perf_counter() - t0, 1)
+    results["synthetic"], model = run_case(pseudo, VICTIM, config, "true_person_id")
+    print("synthetic", json.dumps(results["synthetic"]), file=sys.stderr)
+    if not args.no_clear_synthetic:
+        results["synthetic_clear"], _ = run_case(clear, VICTIM, clear_config, "true_person_id")
+    n_new = max(100, min(10_000, len(pseudo) // 100))
+    results["incremental"] = incremental_case(pseudo, config, n_new, model)
     print(json.dumps(results))
 
 

@@ -49,7 +49,7 @@ def test_parameters_are_trained_not_hand_set(linked: LinkResult) -> None:
     assert exact_name["label_for_charts"].startswith("Exact match")
     assert exact_name["m_probability"] > 10 * exact_name["u_probability"]
     dice = [lv for lv in levels["surnames"] if lv["label_for_charts"].startswith("Dice")]
-    assert len(dice) == 3 and all("u_probability" in lv for lv in dice)
+    assert len(dice) == 4 and all("u_probability" in lv for lv in dice)
 
 
 def test_same_inputs_same_clusters(noisy: pd.DataFrame, linked: LinkResult) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from opsc.linkage.engine import ENGINES, EngineName
 from opsc.linkage.errors import LinkageError
 from opsc.linkage.models import DECISIONS, LinkageRun
-from opsc.linkage.pipeline import LinkConfig
+from opsc.linkage.pipeline import DEFAULT_CONFIG, LinkConfig
 from opsc.records.db import init_store
 
 app = typer.Typer(
@@ -62,7 +62,7 @@ def link(
     engine: Annotated[str, typer.Option(help=f"Engine: {' | '.join(ENGINES)}.")] = "duckdb",
     threshold: Annotated[
         float, typer.Option(help="Match probability at or above which two records are one.")
-    ] = 0.9,
+    ] = DEFAULT_CONFIG.threshold,
     review_lower: Annotated[float, typer.Option(help="Lower bound of the review band.")] = 0.3,
     review_upper: Annotated[float, typer.Option(help="Upper bound of the review band.")] = 0.98,
     reuse_model: Annotated[

@@ -12,6 +12,8 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from opsc.intake.pseudonym.bloom import LENGTH as BLOOM_LENGTH
+from opsc.intake.pseudonym.bloom import K as BLOOM_K
 from opsc.linkage.bloom import BloomNullLevel, DiceLevel
 from opsc.linkage.spec import Birth, Comparison, Exact, Fuzzy, Geo, Mode, Spec
 
@@ -23,32 +25,40 @@ def _fuzzy(c: Fuzzy, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreato
         levels.append(BloomNullLevel(c.bloom).configure(is_null_level=True))
     else:
         levels.append(cll.NullLevel(c.bloom))
-    levels.append(cll.ExactMatchLevel(c.token))
+    exact = cll.ExactMatchLevel(c.token)
+    levels.append(exact.configure(tf_adjustment_column=c.token) if c.term_frequency else exact)
     if c.phonetic:
         levels.append(cll.ExactMatchLevel(c.phonetic))
     if mode == "pseudonymised":
-        levels += [DiceLevel(c.bloom, n_words[c.bloom], t) for t in c.thresholds]
+        levels += [DiceLevel(c.bloom, n_words[c.bloom], t) for t in dice_thresholds(c)]
     else:
-        levels += [cll.JaroWinklerLevel(c.bloom, t) for t in _clear_thresholds(c)]
+        levels += [cll.JaroWinklerLevel(c.bloom, t) for t in clear_thresholds(c)]
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(levels, output_column_name=c.label)
 
 
-def _clear_thresholds(c: Fuzzy) -> tuple[float, ...]:
-    # Jaro-Winkler runs higher than Dice for the same pair of names: shift the bands up.
-    return tuple(round(0.5 + t / 2, 3) for t in c.thresholds)
+def dice_thresholds(c: Fuzzy) -> tuple[float, ...]:
+    """Dice of intake's balanced filters when about d bigrams differ: 1 - d·K/LENGTH."""
+    return tuple(round(1 - d * BLOOM_K / BLOOM_LENGTH, 4) for d in c.bigram_differences)
+
+
+def clear_thresholds(c: Fuzzy) -> tuple[float, ...]:
+    """Jaro-Winkler bands for the clear-text evaluation mode: one band per Dice band, each
+    0.05 lower, from the conventional 0.95 ("one slip") down."""
+    return tuple(round(0.95 - 0.05 * i, 3) for i in range(len(c.bigram_differences)))
 
 
 def _birth(c: Birth, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreator:
+    near = c.approx or c.year
     return cl.CustomComparison(
         [
-            cll.NullLevel(c.year),
+            cll.NullLevel(near),
             cll.ExactMatchLevel(c.token),
             cll.ExactMatchLevel(c.year),
             # Explicit casts: Spark's ANSI mode refuses arithmetic on columns it typed loosely.
             cll.CustomLevel(
-                f"ABS(CAST({c.year}_l AS INTEGER) - CAST({c.year}_r AS INTEGER)) <= 1",
-                f"{c.year} within 1",
+                f"ABS(CAST({near}_l AS INTEGER) - CAST({near}_r AS INTEGER)) <= 1",
+                f"{near} within 1",
             ),
             cll.ElseLevel(),
         ],
@@ -57,8 +67,16 @@ def _birth(c: Birth, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreato
 
 
 def _exact(c: Exact, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreator:
+    null: ComparisonLevelCreator = cll.NullLevel(c.column)
+    if c.unknown:
+        codes = ", ".join("'" + u.replace("'", "''") + "'" for u in c.unknown)
+        null = cll.CustomLevel(
+            f"{c.column}_l IS NULL OR {c.column}_r IS NULL "
+            f"OR {c.column}_l IN ({codes}) OR {c.column}_r IN ({codes})",
+            f"{c.column} missing or unknown",
+        ).configure(is_null_level=True)
     return cl.CustomComparison(
-        [cll.NullLevel(c.column), cll.ExactMatchLevel(c.column), cll.ElseLevel()],
+        [null, cll.ExactMatchLevel(c.column), cll.ElseLevel()],
         output_column_name=c.label,
     )
 

@@ -1,122 +1,108 @@
-"""Pseudonymise clear identities the way institutions do, for evaluation and fixtures.
+"""Intake's pseudonymiser applied to clear test data, for evaluation and fixtures.
 
-Agencies run `opsc pseudonymise` (the intake package) with the national linkage key. The
-benchmarks (FEBRL, synthetic country) and the tests need the same transformation on clear
-test data, so this module holds the recipe: normalise, then keyed HMAC-SHA256 tokens
-(base64url, 43 characters) and Bloom filters of padded bigrams (base64).
+Agencies run `opsc pseudonymise` (`opsc.intake.pseudonym`) with the national linkage key.
+Linkage has no recipe of its own: the benchmarks (FEBRL, synthetic country) and the tests
+call the very functions intake uses — `victim_tokens` for a victim row, its `Tokeniser`
+for keyed tokens and its balanced `BloomEncoder` for filters — so the model is trained and
+measured on exactly the tokens and Bloom filters the central store receives.
+
+`ClearEncoder` runs the same functions with the keyed steps replaced by the identity: the
+columns then hold normalised clear text, to measure what pseudonymisation costs.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import re
-import unicodedata
-from dataclasses import dataclass
+from typing import Any
 
-BLOOM_BITS = 512
-BLOOM_HASHES = 10
+from opsc.intake.pseudonym.bloom import BloomEncoder
+from opsc.intake.pseudonym.keys import LinkageKey
+from opsc.intake.pseudonym.normalise import normalise_id, normalise_name
+from opsc.intake.pseudonym.phonetic import phonetic_key
+from opsc.intake.pseudonym.stream import Tokeniser, victim_tokens
 
-_SPACES = re.compile(r"\s+")
-_NOT_LETTER = re.compile(r"[^A-ZÑ ]")
-# Spanish sound-alikes: pairs of spellings a clerk confuses when writing a name heard aloud.
-_PHONETIC = (
-    ("CH", "X"),
-    ("LL", "Y"),
-    ("QU", "K"),
-    ("GUE", "GE"),
-    ("GUI", "GI"),
-    ("CE", "SE"),
-    ("CI", "SI"),
-    ("GE", "JE"),
-    ("GI", "JI"),
-    ("C", "K"),
-    ("Z", "S"),
-    ("V", "B"),
-    ("W", "B"),
-    ("Ñ", "N"),
-    ("H", ""),
-    ("I", "Y"),
-)
+__all__ = ["ClearEncoder", "Encoder", "normalise", "normalise_id", "phonetic"]
+
+KEY_VERSION = "eval"
 
 
 def normalise(text: str | None) -> str:
-    """Upper case, no accents (Ñ kept), letters and single spaces only."""
-    if not text:
-        return ""
-    text = text.upper().replace("Ñ", "\0")
-    text = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    ).replace("\0", "Ñ")
-    return _SPACES.sub(" ", _NOT_LETTER.sub(" ", text)).strip()
+    """Intake's name normalisation (upper case, no accents or particles)."""
+    return normalise_name(text) if text else ""
 
 
 def phonetic(text: str | None) -> str:
-    """A Spanish phonetic key of the first word: sound-alike spellings and doubled letters merge."""
-    words = normalise(text).split()
-    if not words:
-        return ""
-    word = words[0]
-    for a, b in _PHONETIC:
-        word = word.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", word)
+    """Intake's Spanish phonetic key of a name (every word, sorted)."""
+    return phonetic_key(text) if text else ""
 
 
-@dataclass(frozen=True)
 class Encoder:
-    """Keyed tokens and Bloom filters; `key` is the secret national linkage key."""
+    """Tokens and Bloom filters made by intake's code with `key` (bytes or a LinkageKey)."""
 
-    key: bytes
-    bloom_bits: int = BLOOM_BITS
-    bloom_hashes: int = BLOOM_HASHES
+    def __init__(self, key: bytes | LinkageKey, version: str = KEY_VERSION) -> None:
+        self.key = key if isinstance(key, LinkageKey) else LinkageKey(version, key)
+        self.tokeniser = self._tokeniser()
+        self._blooms: dict[str, Any] = {}
+
+    def _tokeniser(self) -> Tokeniser:
+        return Tokeniser(self.key)
+
+    def _bloom_encoder(self, field: str) -> Any:
+        return BloomEncoder(self.key, field)
 
     def token(self, value: str | None, purpose: str) -> str | None:
-        """HMAC token of a normalised value; the purpose keeps equal values in different
-        fields from producing equal tokens."""
-        if not value:
-            return None
-        mac = hmac.new(self.key, f"{purpose}\x1f{value}".encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+        """Intake's keyed token of an already normalised value (None when empty)."""
+        return self.tokeniser.token(purpose, value or "") or None
 
-    def bloom(self, value: str | None, purpose: str) -> str | None:
-        """Bloom filter of the padded bigrams of a normalised value (double hashing)."""
-        text = normalise(value)
-        if not text:
-            return None
-        bits = bytearray(self.bloom_bits // 8)
-        padded = f"_{text}_"
-        for gram in {padded[i : i + 2] for i in range(len(padded) - 1)}:
-            h = hmac.new(self.key, f"{purpose}\x1f{gram}".encode(), hashlib.sha256).digest()
-            h1 = int.from_bytes(h[:8], "big")
-            h2 = int.from_bytes(h[8:16], "big") | 1
-            for i in range(self.bloom_hashes):
-                pos = (h1 + i * h2) % self.bloom_bits
-                bits[pos // 8] |= 0x80 >> (pos % 8)
-        return base64.b64encode(bytes(bits)).decode()
+    def bloom(self, value: str | None, field: str) -> str | None:
+        """Intake's balanced Bloom filter of an already normalised value (None when empty)."""
+        encoder = self._blooms.get(field)
+        if encoder is None:
+            encoder = self._blooms[field] = self._bloom_encoder(field)
+        return str(encoder.encode(value or "")) or None
 
     def person(
         self,
         given_names: str | None,
-        surnames: str | None,
+        paternal_surname: str | None,
+        maternal_surname: str | None,
         birth_date: str | None,
         national_id: str | None,
+        age: str | int | None = None,
+        date_offence: str | None = None,
     ) -> dict[str, str | int | None]:
-        """The victim token columns of the store from one person's clear identifiers."""
-        given, sur = normalise(given_names), normalise(surnames)
-        year = int(birth_date[:4]) if birth_date and birth_date[:4].isdigit() else None
-        ident = re.sub(r"[^0-9A-Z]", "", (national_id or "").upper())
-        return {
-            "tk_national_id": self.token(ident, "national_id"),
-            "tk_birth_date": self.token(birth_date, "birth_date"),
-            "tk_given_names": self.token(given, "given_names"),
-            "tk_surnames": self.token(sur, "surnames"),
-            "tk_given_phonetic": self.token(phonetic(given), "given_phonetic"),
-            "tk_surname_phonetic": self.token(phonetic(sur), "surname_phonetic"),
-            "bf_given_names": self.bloom(given, "given_names"),
-            "bf_surnames": self.bloom(sur, "surnames"),
-            "birth_year": year,
+        """The victim columns `opsc pseudonymise` writes for one row (empty -> None)."""
+        clear = {
+            "given_names": given_names or "",
+            "paternal_surname": paternal_surname or "",
+            "maternal_surname": maternal_surname or "",
+            "birth_date": birth_date or "",
+            "national_id": national_id or "",
+            "age": "" if age is None else str(age),
         }
+        out: dict[str, str | int | None] = {}
+        for name, value in victim_tokens(self.tokeniser, clear, date_offence or "").items():
+            if name in ("birth_year", "age_at_offence"):
+                out[name] = int(value) if value else None
+            else:
+                out[name] = value or None
+        return out
+
+
+class _ClearTokeniser(Tokeniser):
+    """Intake's tokeniser with the keyed hash replaced by the identity (evaluation only)."""
+
+    def __init__(self, key: LinkageKey) -> None:
+        super().__init__(key)
+        self.given = _ClearBloom()  # type: ignore[assignment]
+        self.surnames = _ClearBloom()  # type: ignore[assignment]
+
+    def token(self, purpose: str, value: str) -> str:
+        return value
+
+
+class _ClearBloom:
+    def encode(self, normalised: str) -> str:
+        return normalised
 
 
 class ClearEncoder(Encoder):
@@ -124,10 +110,10 @@ class ClearEncoder(Encoder):
     costs on evaluation data only, never for real records."""
 
     def __init__(self) -> None:
-        super().__init__(key=b"")
+        super().__init__(b"clear-text-evaluation-only", version="clear")
 
-    def token(self, value: str | None, purpose: str) -> str | None:
-        return value or None
+    def _tokeniser(self) -> Tokeniser:
+        return _ClearTokeniser(self.key)
 
-    def bloom(self, value: str | None, purpose: str) -> str | None:
-        return normalise(value) or None
+    def _bloom_encoder(self, field: str) -> Any:
+        return _ClearBloom()

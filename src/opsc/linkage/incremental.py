@@ -59,6 +59,11 @@ def link_incremental(
     old_df = api.register(old_p, dataset_display_name="existing")
     new_df = api.register(new_p, dataset_display_name="new")
     linker = Linker(new_df, model, log_level=None)
+    # Term frequencies over every record, old and new, as a full run would compute them.
+    for column in spec.term_frequency_columns():
+        lookup = term_frequencies(pd.concat([old_p[column], new_p[column]]), column)
+        tf_df = api.register(lookup, dataset_display_name=f"tf_{column}")
+        linker.table_management.register_term_frequency_lookup(tf_df, column)
     t1 = time.perf_counter()
     frames = []
     for result in (
@@ -77,6 +82,12 @@ def link_incremental(
     return IncrementalResult(
         clusters, pairs, {"prepare": t1 - t0, "predict": t2 - t1, "cluster": t3 - t2}
     )
+
+
+def term_frequencies(values: pd.Series, column: str) -> pd.DataFrame:
+    """Splink's term-frequency lookup: each value's share of the non-missing values."""
+    counts = values.dropna().value_counts()
+    return pd.DataFrame({column: counts.index, f"tf_{column}": (counts / counts.sum()).to_numpy()})
 
 
 def _assign(

@@ -18,10 +18,20 @@ from sqlalchemy import Engine, delete, func, insert, select
 from opsc.linkage.errors import LinkageError, LinkageInputError
 from opsc.linkage.incremental import IncrementalResult, link_incremental
 from opsc.linkage.models import LinkageCluster, LinkageDecision, LinkagePair, LinkageRun
-from opsc.linkage.pipeline import DEFAULT_CONFIG, ID, Decisions, LinkConfig, LinkResult, link
+from opsc.linkage.pipeline import (
+    DEFAULT_CONFIG,
+    DERIVED,
+    ID,
+    Decisions,
+    LinkConfig,
+    LinkResult,
+    derive,
+    link,
+)
 from opsc.linkage.spec import VICTIM, Spec
 from opsc.records import session
-from opsc.records.cases import Victim
+from opsc.records.cases import Case, Victim
+from opsc.records.institutions import Submission
 
 PACKAGES = ("opsc", "splink", "sqlglot", "duckdb", "pandas", "numpy", "scipy")
 _CHUNK = 50_000
@@ -36,10 +46,32 @@ class RunSummary:
     seconds: dict[str, float]
 
 
+STORE_COLUMNS = (
+    *(c for c in VICTIM.input_columns() if c not in DERIVED),
+    "age_at_offence",
+)
+
+
 def load_victims(engine: Engine, submissions: Sequence[int] | None = None) -> pd.DataFrame:
-    """Victim records as a frame keyed `unique_id` (= victim.id), with their submission."""
-    cols = [getattr(Victim, c) for c in VICTIM.input_columns()]
-    query = select(Victim.id.label(ID), Victim.submission_id, Victim.key_version, *cols)
+    """Victim records as a frame keyed `unique_id` (= victim.id), with their submission.
+
+    `offence_year` (for records that give only an age) is the year of the case's offence,
+    else of its report, else the end of the submission's period.
+    """
+    cols = [getattr(Victim, c) for c in STORE_COLUMNS]
+    query = (
+        select(
+            Victim.id.label(ID),
+            Victim.submission_id,
+            Victim.key_version,
+            *cols,
+            Case.date_offence,
+            Case.date_reported,
+            Submission.period_end,
+        )
+        .join(Submission, Submission.id == Victim.submission_id)
+        .outerjoin(Case, Case.id == Victim.case_id)
+    )
     if submissions is not None:
         query = query.where(Victim.submission_id.in_(list(submissions)))
     with engine.connect() as conn:
@@ -51,8 +83,12 @@ def load_victims(engine: Engine, submissions: Sequence[int] | None = None) -> pd
             f"({', '.join(versions)}); tokens of different keys never match. Re-pseudonymise "
             "the older submissions with the current key, or link each key_version apart"
         )
-    frame["birth_year"] = frame["birth_year"].astype("Int64")
-    return frame
+    when = frame.pop("date_offence").fillna(frame.pop("date_reported"))
+    when = when.fillna(frame.pop("period_end"))
+    frame["offence_year"] = pd.to_datetime(when).dt.year.astype("Int64")
+    for column in ("birth_year", "age_at_offence"):
+        frame[column] = frame[column].astype("Int64")
+    return derive(frame)
 
 
 def versions() -> dict[str, str]:

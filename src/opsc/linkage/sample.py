@@ -169,7 +169,7 @@ def _soundalike(rng: random.Random, text: str) -> str:
     return text.replace(a, b, 1)
 
 
-def record(rng: random.Random, child: Child, noise: Noise) -> dict[str, str | None]:
+def record(rng: random.Random, child: Child, noise: Noise) -> dict[str, str | int | None]:
     """One institution's clear record of `child`, with noise."""
     given, pat, mat = normalise(child.given), normalise(child.paternal), normalise(child.maternal)
     if rng.random() < noise.drop_second_given:
@@ -190,9 +190,11 @@ def record(rng: random.Random, child: Child, noise: Noise) -> dict[str, str | No
     if rng.random() < noise.wrong_year:
         birth = birth.replace(year=birth.year + rng.choice((-1, 1)), day=min(birth.day, 28))
     birth_text: str | None = birth.isoformat()
-    year = str(birth.year)
+    offence = _offence_date(child)
+    age: int | None = None
     if rng.random() < noise.no_date:
-        birth_text = None
+        birth_text = None  # the clerk wrote the age instead, as intake's `age` column
+        age = _age(child.birth, offence)
     nid: str | None = child.national_id
     if rng.random() < noise.no_id:
         nid = None
@@ -200,14 +202,26 @@ def record(rng: random.Random, child: Child, noise: Noise) -> dict[str, str | No
         nid = _typo(rng, child.national_id)
     return {
         "given_names": given,
-        "surnames": f"{pat} {mat}".strip(),
+        "paternal_surname": pat,
+        "maternal_surname": mat,
         "birth_date": birth_text,
-        "birth_year": year,
+        "age": age,
+        "date_offence": offence.isoformat(),
         "national_id": nid,
         "sex": child.sex,
         "nationality": child.nationality,
         "residence_geo": child.residence,
     }
+
+
+def _offence_date(child: Child) -> date:
+    """The date of the offence every institution records for the child (no random draw, so
+    the noise a seed produces does not depend on it)."""
+    return date(2024, 1, 1) + timedelta(days=int(child.national_id[-6:]) % 366)
+
+
+def _age(born: date, on: date) -> int:
+    return max(0, on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
 
 
 def population(
@@ -228,22 +242,31 @@ def population(
 
 
 def pseudonymise(clear: pd.DataFrame, encoder: Encoder) -> pd.DataFrame:
-    """Victim-store columns from the clear records (names dropped)."""
+    """Victim-store columns from the clear records, made by intake's code (names dropped)."""
     text = clear.astype(object).where(clear.notna(), None)
     tokens = [
         encoder.person(
             _text(r["given_names"]),
-            _text(r["surnames"]),
+            _text(r["paternal_surname"]),
+            _text(r["maternal_surname"]),
             _text(r["birth_date"]),
             _text(r["national_id"]),
+            age=_text(r["age"]),
+            date_offence=_text(r["date_offence"]),
         )
         for r in text.to_dict("records")
     ]
     out = pd.DataFrame(tokens, index=clear.index)
-    out["birth_year"] = pd.to_numeric(clear["birth_year"]).astype("Int64")
+    for column in ("birth_year", "age_at_offence"):
+        out[column] = pd.array(out[column].tolist(), dtype="Int64")
+    out["offence_year"] = pd.to_datetime(clear["date_offence"]).dt.year.astype("Int64")
     keep = ["unique_id", "person_id", "institution", "sex", "nationality", "residence_geo"]
     return pd.concat([clear[keep], out], axis=1)
 
 
 def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

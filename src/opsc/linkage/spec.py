@@ -16,30 +16,46 @@ MODES: tuple[Mode, ...] = ("pseudonymised", "clear")
 
 @dataclass(frozen=True)
 class Fuzzy:
-    """A name-like field: exact token, phonetic token, then similarity of the Bloom filter."""
+    """A name-like field: exact token, phonetic token, then similarity of the Bloom filter.
+
+    The fuzzy bands are counted in differing bigrams, not tuned on any answer: intake's
+    balanced filters give Dice = 1 - (bits set by one name only) / LENGTH, and each bigram
+    sets K bits, so "about d bigrams differ" is Dice >= 1 - d·K/LENGTH (one typo changes
+    two to four bigrams). `term_frequency`: a shared common value (García) counts less
+    than a shared rare one, from the frequency of the token in the data.
+    """
 
     label: str
     token: str
     bloom: str
     phonetic: str | None = None
-    thresholds: tuple[float, ...] = (0.85, 0.7, 0.55)
+    bigram_differences: tuple[int, ...] = (2, 4, 6, 9)
+    term_frequency: bool = True
 
 
 @dataclass(frozen=True)
 class Exact:
-    """A value compared for equality only (a token, a code)."""
+    """A value compared for equality only (a token, a code); `unknown` codes count as
+    missing (sex "U": not recorded, which is no evidence either way)."""
 
     label: str
     column: str
+    unknown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Birth:
-    """Birth date token, falling back to the birth year (and ±1 year) when dates differ."""
+    """Birth date token, falling back to the birth year (and ±1 year) when dates differ.
+
+    `approx`: a column holding the birth year, or — for records that give only the age —
+    the year of the offence less the age (one year late when the birthday had not yet come),
+    so age-only records still meet others within one year.
+    """
 
     label: str
     token: str
     year: str
+    approx: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,9 @@ class Spec:
     deterministic: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = field(default=())
 
+    def term_frequency_columns(self) -> tuple[str, ...]:
+        return tuple(c.token for c in self.comparisons if isinstance(c, Fuzzy) and c.term_frequency)
+
     def bloom_fields(self) -> tuple[str, ...]:
         return tuple(c.bloom for c in self.comparisons if isinstance(c, Fuzzy))
 
@@ -75,7 +94,7 @@ class Spec:
             if isinstance(c, Fuzzy):
                 cols += [c.token, c.bloom] + ([c.phonetic] if c.phonetic else [])
             elif isinstance(c, Birth):
-                cols += [c.token, c.year]
+                cols += [c.token, c.year] + ([c.approx] if c.approx else [])
             else:
                 cols.append(c.column)
         for rule in (*self.blocking, *self.training):
@@ -88,24 +107,33 @@ VICTIM = Spec(
     name="victim",
     comparisons=(
         Exact("national_id", "tk_national_id"),
-        Birth("birth", "tk_birth_date", "birth_year"),
+        Birth("birth", "tk_birth_date", "birth_year", "approx_birth_year"),
         Fuzzy("given_names", "tk_given_names", "bf_given_names", "tk_given_phonetic"),
         Fuzzy("surnames", "tk_surnames", "bf_surnames", "tk_surname_phonetic"),
-        Exact("sex", "sex"),
+        Exact("sex", "sex", unknown=("U",)),
         Exact("nationality", "nationality"),
         Geo("residence", "residence_geo"),
     ),
     # Each rule is an equi-join, so blocks stay small at a million records; together they
-    # let any single identifier be wrong (or missing) and still bring the pair together.
+    # let any single identifier be wrong (or missing) and still bring the pair together:
+    # the ID; the birth date with either name's sound; exact either name with the other's
+    # sound; both sounds; and, for records with only an age or a wrong date, either name's
+    # sound with the birth year (±1, through the two year blocks) — the given name also
+    # with the state, as common given names are shared by many children of one age; and,
+    # for records with neither birth date nor age, either name's sound with the place.
     blocking=(
         ("tk_national_id",),
         ("tk_birth_date", "tk_surname_phonetic"),
         ("tk_birth_date", "tk_given_phonetic"),
-        ("tk_surnames", "birth_year"),
         ("tk_given_names", "tk_surname_phonetic"),
         ("tk_surnames", "tk_given_phonetic"),
-        ("tk_given_names", "birth_year"),
         ("tk_given_phonetic", "tk_surname_phonetic"),
+        ("tk_surname_phonetic", "year_block_even"),
+        ("tk_surname_phonetic", "year_block_odd"),
+        ("tk_given_phonetic", "year_block_even", "residence_state"),
+        ("tk_given_phonetic", "year_block_odd", "residence_state"),
+        ("tk_surname_phonetic", "residence_state"),
+        ("tk_given_phonetic", "residence_geo", "sex"),
         ("tk_birth_date", "sex", "residence_geo"),
     ),
     training=(("tk_birth_date",), ("tk_surnames", "tk_given_names")),
