@@ -25,8 +25,11 @@ def test_cube_equals_truth_on_every_backend(store_url: str, tmp_path: Path) -> N
     out = tmp_path / "synth"
     generate("PE", 300, "2022-2023", 3, out, noise=NoiseRates().scaled(0.0))
     engine = init_store(store_url)
-    load_synthetic(engine, out)
-    cube = build_cube(engine, "PE", truth_keys(out, "synthetic:pe"))
+    try:
+        load_synthetic(engine, out)
+        cube = build_cube(engine, "PE", truth_keys(out, "synthetic:pe"))
+    finally:
+        engine.dispose()
     assert [r.table for r in compare(cube, out) if not r.equal] == []
     assert cube.profile.geo_levels[0].level in cube.dimensions("unique_children")
 
