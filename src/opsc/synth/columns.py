@@ -104,3 +104,94 @@ def concat(tables: list[Table]) -> Table:
 
 def length(table: Table) -> int:
     return len(next(iter(table.values()))) if table else 0
+
+
+def joined_words(codes: list[npt.NDArray[np.int64]], words: list[Column]) -> Column:
+    """Per row, the words `words[j][codes[j]]` (code -1: none) joined by spaces.
+
+    Each distinct combination is formatted once (there are few), then indexed: a Python
+    string operation per row would cost seconds on a million rows."""
+    import pandas as pd
+
+    n = len(codes[0]) if codes else 0
+    key = np.zeros(n, dtype=np.int64)
+    bound = 1  # every key is below it
+    for code, vocab in zip(codes, words, strict=True):
+        if bound * (len(vocab) + 1) >= 1 << 62:  # re-number (hashing) before overflowing
+            key = pd.factorize(key)[0].astype(np.int64)
+            bound = int(key.max()) + 1 if n else 1
+        key = key * (len(vocab) + 1) + (code + 1)
+        bound *= len(vocab) + 1
+    group, distinct = pd.factorize(key)
+    # Any row of a group stands for it: its codes, hence its text, are the group's.
+    first = np.zeros(len(distinct), dtype=np.int64)
+    first[group] = np.arange(n)
+    texts = [
+        " ".join(str(w[code[r]]) for code, w in zip(codes, words, strict=True) if code[r] >= 0)
+        for r in first.tolist()
+    ]
+    return np.array(texts, dtype=object)[group]
+
+
+def flag_words(flags: list[npt.NDArray[np.bool_]], words: list[str]) -> Column:
+    """Per row, the words whose flag is set, joined by spaces."""
+    codes = [np.where(f, 0, -1).astype(np.int64) for f in flags]
+    return joined_words(codes, [np.array([w], dtype=object) for w in words])
+
+
+def arrow() -> Any:
+    """pyarrow, loaded on first use. It comes with splink (a dependency) and is pinned in
+    constraints.txt; its C++ CSV writer writes the synthetic country's files."""
+    import pyarrow  # type: ignore[import-untyped]
+    import pyarrow.csv  # type: ignore[import-untyped]
+
+    return pyarrow
+
+
+class Vocab:
+    """Distinct texts, formatted once; their Arrow form is built on first use and kept."""
+
+    def __init__(self, texts: Column) -> None:
+        self.texts = np.asarray(texts, dtype=object)
+        self._arrow: Any = None
+
+    def arrow(self) -> Any:
+        if self._arrow is None:
+            pa = arrow()
+            # A last entry "" stands for the code -1 (missing).
+            self._arrow = pa.array([*self.texts.tolist(), ""], type=pa.string())
+        return self._arrow
+
+
+class Coded:
+    """A text column kept as codes into a vocabulary (-1: empty) until it is written:
+    no Python string per row, and Arrow writes it at C++ speed. For write-only tables
+    (truth files); submission tables stay plain arrays."""
+
+    def __init__(self, vocab: Vocab | Column, codes: npt.NDArray[Any]) -> None:
+        self.vocab = vocab if isinstance(vocab, Vocab) else Vocab(vocab)
+        self.codes = np.asarray(codes, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, rows: Any) -> Coded:
+        return Coded(self.vocab, self.codes[rows])
+
+    def texts(self) -> Column:
+        return np.append(self.vocab.texts, "")[self.codes]
+
+    def tolist(self) -> list[str]:
+        return self.texts().tolist()  # type: ignore[no-any-return]
+
+    def arrow(self) -> Any:
+        pa = arrow()
+        codes = np.where(self.codes < 0, len(self.vocab.texts), self.codes)
+        return self.vocab.arrow().take(pa.array(codes))
+
+
+def constant(text: str, n: int) -> Coded:
+    return Coded(np.array([text], dtype=object), np.zeros(n, dtype=np.int64))
+
+
+Cells = Column | Coded  # a column of a write-only table

@@ -40,6 +40,7 @@ from opsc.synth.services import complaint_table, helpline_table, service_table
 from opsc.synth.sink import Sink
 from opsc.synth.truth import (
     IdBook,
+    WriteTable,
     aggregate_cells,
     cases_table,
     children_table,
@@ -230,7 +231,7 @@ def generate(
 
 def _record_map(
     ids: IdBook, contract: str, table: Table, registry: list[Institution]
-) -> Table | None:
+) -> WriteTable | None:
     column = ID_COLUMNS.get(contract)
     return record_map(ids, contract, table, registry, column) if column else None
 

@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from opsc.reference import Profile
 from opsc.reference.codelists import read_rows
+from opsc.synth import columns as col
 from opsc.synth.params import SynthParams, load_names
 from opsc.synth.rng import bernoulli, stream
 from opsc.synth.world import Children, IntArray, ObjArray
@@ -34,11 +35,8 @@ class Identities:
     national_id: ObjArray  # "" when the child has none (foreign nationals)
 
     def given_names(self, first_only: npt.NDArray[np.bool_] | None = None) -> ObjArray:
-        g1 = self.given_pool[self.given1]
-        g2 = np.where(self.given2 >= 0, self.given_pool[self.given2], "")
-        if first_only is not None:
-            g2 = np.where(first_only, "", g2)
-        return np.array([a if not b else f"{a} {b}" for a, b in zip(g1, g2, strict=True)], object)
+        g2 = self.given2 if first_only is None else np.where(first_only, -1, self.given2)
+        return col.joined_words([self.given1, g2], [self.given_pool, self.given_pool])
 
     def surnames(self) -> tuple[ObjArray, ObjArray]:
         paternal = self.surname_pool[self.paternal]

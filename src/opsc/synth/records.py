@@ -177,11 +177,9 @@ def victim_records(
 
 
 def _noise_text(flags: dict[str, npt.NDArray[np.bool_]], n: int) -> npt.NDArray[np.object_]:
-    out = np.full(n, "", dtype=object)
-    for kind in KINDS:
-        hit = flags[kind]
-        out[hit] = out[hit] + (kind + " ")
-    return np.array([s.rstrip() for s in out], dtype=object)
+    if not n:
+        return np.array([], dtype=object)
+    return col.flag_words([flags[k] for k in KINDS], list(KINDS))
 
 
 FOREIGN_PERPETRATOR_NATIONALITIES = ("USA", "CAN", "ESP", "GTM", "COL")  # invented

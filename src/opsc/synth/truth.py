@@ -15,34 +15,36 @@ from opsc.synth.geo import Places
 from opsc.synth.identity import Identities
 from opsc.synth.world import Cases, Children, IntArray, Period, Perpetrators
 
+WriteTable = dict[str, col.Cells]  # a truth table: written, never computed on
 AGE_BANDS = ((0, 4, "0-4"), (5, 9, "5-9"), (10, 14, "10-14"), (15, 17, "15-17"))
 
 
 class IdBook:
     """True ids (`T-P…` persons, `T-C…` cases, `T-X…` perpetrators), each formatted once
-    per run and then looked up: the record map needs millions of them."""
+    per run; columns of them are codes into these vocabularies (`Coded`)."""
 
     def __init__(self, persons: int, cases: int, perpetrators: int) -> None:
         self._sizes = {"T-P": persons, "T-C": cases, "T-X": perpetrators}
-        self._made: dict[str, npt.NDArray[np.object_]] = {}
+        self._made: dict[str, col.Vocab] = {}
 
-    def _get(self, prefix: str, idx: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    def _get(self, prefix: str, idx: npt.NDArray[Any]) -> col.Coded:
         if prefix not in self._made:
-            self._made[prefix] = col.numbered(prefix, np.arange(1, self._sizes[prefix] + 1))
-        return self._made[prefix][idx]  # type: ignore[no-any-return]
+            ids = col.numbered(prefix, np.arange(1, self._sizes[prefix] + 1))
+            self._made[prefix] = col.Vocab(ids)
+        return col.Coded(self._made[prefix], idx)
 
     def prepare(self) -> None:
         """Format every id now (before writers fork, so they do not each redo it)."""
         for prefix in self._sizes:
-            self._get(prefix, np.zeros(0, dtype=np.int64))
+            self._get(prefix, np.zeros(0, dtype=np.int64)).vocab.arrow()
 
-    def persons(self, idx: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    def persons(self, idx: npt.NDArray[Any]) -> col.Coded:
         return self._get("T-P", idx)
 
-    def cases(self, idx: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    def cases(self, idx: npt.NDArray[Any]) -> col.Coded:
         return self._get("T-C", idx)
 
-    def perpetrators(self, idx: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    def perpetrators(self, idx: npt.NDArray[Any]) -> col.Coded:
         return self._get("T-X", idx)
 
 
@@ -54,12 +56,11 @@ def age_bands(age: IntArray) -> npt.NDArray[np.object_]:
 
 
 def recorded_by(registry: list[Institution], capture: Capture, n: int) -> npt.NDArray[np.object_]:
-    out = np.full(n, "", dtype=object)
-    for inst in capture.by_type.values():
-        hit = inst >= 0
-        codes = np.array([r.code + " " for r in registry], dtype=object)
-        out[hit] = out[hit] + codes[inst[hit]]
-    return np.array([s.rstrip() for s in out], dtype=object)
+    if not n:
+        return np.array([], dtype=object)
+    codes = np.array([r.code for r in registry], dtype=object)
+    parts = list(capture.by_type.values())
+    return col.joined_words([p.astype(np.int64) for p in parts], [codes] * len(parts))
 
 
 def children_table(
@@ -70,15 +71,15 @@ def children_table(
     places: Places,
     registry: list[Institution],
     capture: Capture,
-) -> Table:
-    paternal, maternal = ident.surnames()
+) -> WriteTable:
     n = len(children)
+    surnames = col.Vocab(ident.surname_pool)
     return {
         "true_person_id": ids.persons(np.arange(n)),
         "true_case_id": ids.cases(children.case),
         "given_names": ident.given_names(),
-        "paternal_surname": paternal,
-        "maternal_surname": maternal,
+        "paternal_surname": col.Coded(surnames, ident.paternal),
+        "maternal_surname": col.Coded(surnames, ident.maternal),
         "birth_date": col.dates(children.birth_date),
         "age_at_offence": col.ints(children.age),
         "sex": np.where(children.female, "F", "M").astype(object),
@@ -102,7 +103,7 @@ def children_year(children: Children, cases: Cases) -> IntArray:
 
 def cases_table(
     ids: IdBook, cases: Cases, sizes: IntArray, perps: Perpetrators, places: Places
-) -> Table:
+) -> WriteTable:
     n = len(cases)
     return {
         "true_case_id": ids.cases(np.arange(n)),
@@ -118,7 +119,7 @@ def cases_table(
     }
 
 
-def perpetrators_table(ids: IdBook, perps: Perpetrators) -> Table:
+def perpetrators_table(ids: IdBook, perps: Perpetrators) -> WriteTable:
     n = len(perps)
     return {
         "true_perpetrator_id": ids.perpetrators(np.arange(n)),
@@ -223,11 +224,9 @@ def standard_tables(
     offence = cases.offence[children.case]
     sex = np.where(children.female, "F", "M")
     region = places.regions[places.region_of[cases.geo[children.case]]]
-    history = np.full(len(children), "", dtype=object)
-    for name, inst in capture.by_type.items():
-        hit = inst >= 0
-        history[hit] = history[hit] + name + " "
-    history = np.array([h.rstrip() or "(none)" for h in history], dtype=object)
+    caught = [inst >= 0 for inst in capture.by_type.values()]
+    history = col.flag_words(caught, list(capture.by_type))
+    history[history == ""] = "(none)"
     types = np.array([r.type for r in registry], dtype=object)
     rec_types = types[victim_inst]
     return {
@@ -244,14 +243,14 @@ def standard_tables(
 
 def record_map(
     ids: IdBook, contract: str, table: Table, registry: list[Institution], id_column: str
-) -> Table:
+) -> WriteTable:
     """Per submitted row: its institution, agency id and the true ids behind it."""
     n = col.length(table)
-    empty = np.full(n, "", dtype=object)
+    empty = col.Coded(np.array([], dtype=object), np.full(n, -1))
     codes = np.array([r.code for r in registry], dtype=object)
     return {
-        "contract": np.full(n, contract, dtype=object),
-        "institution": codes[table["_inst"]],
+        "contract": col.constant(contract, n),
+        "institution": col.Coded(codes, table["_inst"]),
         "agency_id": table[id_column],
         "true_person_id": ids.persons(table["_person"]) if "_person" in table else empty,
         "true_case_id": ids.cases(table["_case"]) if "_case" in table else empty,

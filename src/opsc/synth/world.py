@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from opsc.synth.columns import flag_words
 from opsc.synth.geo import Places
 from opsc.synth.params import SynthParams, load_names
 from opsc.synth.rng import bernoulli, pick, stream
@@ -79,11 +80,10 @@ class Children:
     @cached_property
     def risk_text(self) -> ObjArray:
         """Space-separated risk factor codes per child (code-list order; built once)."""
-        out = np.full(len(self), "", dtype=object)
-        for j, code in enumerate(self.risk_codes):
-            hit = self.risk[:, j]
-            out[hit] = out[hit] + (code + " ")
-        return np.array([s.rstrip() for s in out], dtype=object)
+        if not len(self):
+            return np.array([], dtype=object)
+        flags = [self.risk[:, j] for j in range(len(self.risk_codes))]
+        return flag_words(flags, list(self.risk_codes))
 
 
 @dataclass(frozen=True)
