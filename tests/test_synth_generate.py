@@ -19,6 +19,7 @@ from opsc.reference import load_profile
 from opsc.synth import TRUTH_DIR, SynthError, generate, parse_years
 from opsc.synth.cli import app
 from opsc.synth.generate import CONTRACT_ORDER
+from opsc.synth.world import Period
 
 CASE_LEVEL = ("cases", "victims", "perpetrators", "proceedings", "services")
 
@@ -66,9 +67,12 @@ def submissions(out: Path, contract: str) -> list[tuple[str, dict[str, str]]]:
 def test_same_seed_same_bytes_and_other_seed_differs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from opsc.synth import sink
+
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    monkeypatch.setattr(sink, "_parallel_default", lambda: True)  # a forked writer
     generate("MX", 300, "2021-2022", 5, a)
-    monkeypatch.setenv("OPSC_SYNTH_WRITERS", "1")  # written in-process, not by a fork
+    monkeypatch.setattr(sink, "_parallel_default", lambda: False)  # written in-process
     generate("MX", 300, "2021-2022", 5, b)
     generate("MX", 300, "2021-2022", 6, c)
     assert digest(a) == digest(b)
@@ -215,6 +219,12 @@ def test_parse_years_and_bad_arguments_name_the_fix(tmp_path: Path) -> None:
             parse_years(bad)
     with pytest.raises(SynthError, match="must be complete"):
         parse_years(f"2019-{date.today().year}")
+    with pytest.raises(SynthError, match=f"e.g. {date.today().year - 1}-{date.today().year - 1}"):
+        parse_years(str(date.today().year + 3))
+    with pytest.raises(SynthError, match="start at 1990"):
+        parse_years("1800-1801")
+    with pytest.raises(SynthError, match="must be complete"):
+        generate("MX", 10, Period(2020, date.today().year), 1, tmp_path / "p")
     with pytest.raises(SynthError, match="csv, xlsx"):
         generate("MX", 10, "2020", 1, tmp_path / "x", "json")
     with pytest.raises(SynthError, match="no synthetic profile"):
@@ -269,6 +279,12 @@ def test_any_small_country_is_generated_with_exact_totals(children: int, seed: i
             if e["contract"] == "victims"
         )
         assert victims == result.rows["victims"]
+
+
+def test_small_mexico_with_few_court_cases_is_generated(tmp_path: Path) -> None:
+    # Was a KeyError ('agency_perpetrator_id') when no case reached a court.
+    result = generate("MX", 60, "2023-2024", 11, tmp_path / "small")
+    assert result.rows["victims"] > 0 and (result.truth / "summary.json").is_file()
 
 
 def test_xlsx_refuses_more_rows_than_a_sheet_holds(

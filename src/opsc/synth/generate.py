@@ -90,6 +90,9 @@ class SynthResult:
         return self.rows.get("victims", 0)
 
 
+FIRST_YEAR = 1990  # the reference data's earliest year of birth
+
+
 def parse_years(text: str) -> Period:
     """`2019-2024` or `2021` as a Period; the message says the expected form."""
     parts = text.split("-")
@@ -97,16 +100,29 @@ def parse_years(text: str) -> Period:
         first, last = int(parts[0]), int(parts[-1])
     except ValueError:
         raise SynthError(f"--years {text!r}: write FIRST-LAST, e.g. 2019-2024") from None
-    if len(parts) > 2 or first > last or first < 1990:
-        raise SynthError(f"--years {text!r}: write FIRST-LAST with FIRST <= LAST, e.g. 2019-2024")
-    # Only complete past years: intake refuses dates in the future.
-    this_year = date.today().year
-    if last >= this_year:
+    if len(parts) > 2:
+        raise SynthError(f"--years {text!r}: write one range FIRST-LAST, e.g. 2019-2024")
+    return check_period(Period(first, last), text)
+
+
+def check_period(period: Period, text: str | None = None) -> Period:
+    """Only complete past years from 1990 on (intake refuses dates in the future)."""
+    text = text or f"{period.first_year}-{period.last_year}"
+    last_complete = date.today().year - 1
+    if period.first_year > period.last_year:
         raise SynthError(
-            f"--years {text!r}: the last year must be complete, before {this_year} "
-            f"(e.g. {first}-{this_year - 1})"
+            f"--years {text!r}: write FIRST-LAST with the earlier year first, e.g. "
+            f"{period.last_year}-{period.first_year}"
         )
-    return Period(first, last)
+    if period.first_year < FIRST_YEAR:
+        raise SynthError(f"--years {text!r}: years start at {FIRST_YEAR} at the earliest")
+    if period.last_year > last_complete:
+        first = min(period.first_year, last_complete)
+        raise SynthError(
+            f"--years {text!r}: the last year must be complete, {last_complete} at the "
+            f"latest (e.g. {first}-{last_complete})"
+        )
+    return period
 
 
 def generate(
@@ -123,7 +139,7 @@ def generate(
         raise SynthError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if children < 1:
         raise SynthError(f"--children {children}: must be at least 1")
-    period = parse_years(years) if isinstance(years, str) else years
+    period = parse_years(years) if isinstance(years, str) else check_period(years)
     params = load_params(country, noise)
     profile = load_profile(params.country)
     iso3 = str(profile.meta["iso3"])
