@@ -240,7 +240,8 @@ def test_cli_help_explains_every_parameter_and_runs(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    for option in ("--country", "--children", "--years", "--seed", "--out", "--format", "--noise"):
+    options = ("--country", "--children", "--years", "--seed", "--out", "--format", "--noise")
+    for option in (*options, "--perpetrator-names"):
         assert option in result.output
     out = tmp_path / "cli"
     result = runner.invoke(

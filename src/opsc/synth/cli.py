@@ -36,7 +36,10 @@ def synth(
         ),
     ] = 20000,
     years: Annotated[
-        str, typer.Option("--years", help="Period simulated, FIRST-LAST (e.g. 2019-2024).")
+        str,
+        typer.Option(
+            "--years", help="Period simulated: complete past years FIRST-LAST (e.g. 2019-2024)."
+        ),
     ] = "2019-2024",
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed: the same seed writes byte-identical files.")
@@ -51,6 +54,15 @@ def synth(
             help="Multiplier of every identifier-noise rate (0 = clean, 1 = as in the profile).",
         ),
     ] = 1.0,
+    perpetrator_names: Annotated[
+        bool,
+        typer.Option(
+            "--perpetrator-names",
+            help="Also write perpetrators' names and birth dates into their files (the truth "
+            "always has them). Off until the intake perpetrators contract accepts them; "
+            "their national or tax ID is always written.",
+        ),
+    ] = False,
 ) -> None:
     """Generate a SYNTHETIC country: institution submissions, manifest and truth files.
 
@@ -58,11 +70,11 @@ def synth(
     manifest.json (for `opsc submit --manifest`), README.txt and TRUTH_DO_NOT_IMPORT/.
     """
     console = Console()
-    rates = None
-    if noise != 1.0:
-        rates = load_params(country).noise.scaled(noise)
     try:
-        result = generate(country, children, years, seed, out, fmt, rates)
+        if noise < 0:
+            raise SynthError(f"--noise {noise}: use 0 (clean) or more (1 = the profile's rates)")
+        rates = load_params(country).noise.scaled(noise) if noise != 1.0 else None
+        result = generate(country, children, years, seed, out, fmt, rates, perpetrator_names)
     except SynthError as exc:
         raise typer.BadParameter(str(exc)) from exc
     console.print(

@@ -26,6 +26,7 @@ from opsc.synth.output import (
     write_table,
 )
 from opsc.synth.params import NoiseRates, SynthError, load_params
+from opsc.synth.perpetrators import add_identifiers, draw_perpetrator_identities
 from opsc.synth.programme import programme_tables
 from opsc.synth.records import (
     CaseLinks,
@@ -133,8 +134,13 @@ def generate(
     out: Path | str,
     fmt: str = "csv",
     noise: NoiseRates | None = None,
+    perpetrator_names: bool = False,
 ) -> SynthResult:
-    """Generate a synthetic country into `out` (replaced if it holds a previous run)."""
+    """Generate a synthetic country into `out` (replaced if it holds a previous run).
+
+    `perpetrator_names` also writes perpetrators' names and birth dates into their
+    submission files (the truth always has them); off by default until the intake
+    perpetrators contract and its pseudonymisation accept those columns."""
     if fmt not in FORMATS:
         raise SynthError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if children < 1:
@@ -149,9 +155,12 @@ def generate(
     registry = institutions(params, places)
     cases, sizes = draw_cases(params, places, period, children, seed)
     kids = draw_children(params, cases, sizes, seed, iso3)
-    perps = draw_perpetrators(params, cases, seed)
+    perps = draw_perpetrators(params, cases, seed, iso3)
     region = places.region_of[cases.geo[kids.case]]
-    ident = draw_identities(params, profile, kids, region, places.regions, seed, iso3)
+    rng = stream(seed, "identity")
+    ident = draw_identities(params, profile, kids, region, places.regions, rng, iso3)
+    rng = stream(seed, "perpetrator_identity")
+    perp_ident = draw_perpetrator_identities(params, profile, perps, cases, places, rng, iso3)
     cap = capture(params, registry, places, cases, kids, seed)
     span = (str(period.start), str(period.end))
     ids = IdBook(len(kids), len(cases), len(perps))
@@ -169,7 +178,13 @@ def generate(
     sink.emit(
         "cases", col.concat([case_table(links, registry, cases, places, stage), tables["cases"]])
     )
-    sink.emit("perpetrators", tables["perpetrators"])
+    rng = stream(seed, "perpetrator_noise")
+    sink.emit(
+        "perpetrators",
+        add_identifiers(
+            params, perp_ident, perps, tables["perpetrators"], registry, perpetrator_names, rng
+        ),
+    )
     proceedings = tables["proceedings"]
     sink.emit("proceedings", proceedings)
     steps = {k: proceedings.get(k, np.array([], dtype=object)) for k in ("stage", "outcome")}
@@ -211,7 +226,7 @@ def generate(
         truth / "children.csv", children_table(ids, kids, ident, cases, places, registry, cap)
     )
     sink.write_file(truth / "cases.csv", cases_table(ids, cases, sizes, perps, places))
-    sink.write_file(truth / "perpetrators.csv", perpetrators_table(ids, perps))
+    sink.write_file(truth / "perpetrators.csv", perpetrators_table(ids, perps, perp_ident))
     stats = standard_tables(kids, cases, places, cap, steps, victim_inst, registry)
     for name, table in stats.items():
         write_table(truth / "tables" / f"{name}.csv", table, "csv")
@@ -286,7 +301,7 @@ def _justice(
     first = np.r_[True, link[1:] != link[:-1]]
     keep |= holds[link] & first  # every held case keeps its first perpetrator
     link, perp = link[keep], perp[keep]
-    perp_table = perpetrator_table(registry, links, link, perp, perps, iso3)
+    perp_table = perpetrator_table(registry, links, link, perp, perps)
     at_prosecutor = types[link] == "PROSECUTION"
     p_rows = np.flatnonzero(at_prosecutor)
     pros, court = prosecution_steps(
@@ -339,7 +354,7 @@ def _court(
     jp_link, jp_perp = pkey // len(perps), pkey % len(perps)
     order = np.lexsort((jp_perp, jl.inst[jp_link]))
     jp_link, jp_perp = jp_link[order], jp_perp[order]
-    perp_table = perpetrator_table(registry, jl, jp_link, jp_perp, perps, iso3)
+    perp_table = perpetrator_table(registry, jl, jp_link, jp_perp, perps)
     sorted_keys = jp_link * len(perps) + jp_perp
     pos = np.argsort(sorted_keys, kind="stable")
     perp_row = pos[np.searchsorted(sorted_keys[pos], j_index * len(perps) + true_perp)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -16,8 +17,8 @@ from opsc.reference import Profile
 from opsc.reference.codelists import read_rows
 from opsc.synth import columns as col
 from opsc.synth.params import SynthParams, load_names
-from opsc.synth.rng import bernoulli, stream
-from opsc.synth.world import Children, IntArray, ObjArray
+from opsc.synth.rng import bernoulli
+from opsc.synth.world import BoolArray, DateArray, IntArray, ObjArray
 
 TWO_GIVEN_NAMES = 0.65  # invented share of children with two given names
 CURP_ALPHABET = "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
@@ -49,16 +50,32 @@ def _zipf(n: int) -> npt.NDArray[np.float64]:
     return w / w.sum()  # type: ignore[no-any-return]
 
 
+class People(Protocol):
+    """What identities are drawn from: children and perpetrators alike."""
+
+    @property
+    def female(self) -> BoolArray: ...
+    @property
+    def nationality(self) -> ObjArray: ...
+    @property
+    def birth_date(self) -> DateArray: ...
+    @property
+    def age(self) -> IntArray: ...
+    def __len__(self) -> int: ...
+
+
 def draw_identities(
     params: SynthParams,
     profile: Profile,
-    children: Children,
+    children: People,
     region_of_child: IntArray,
     regions: ObjArray,
-    seed: int,
+    rng: np.random.Generator,
     iso3: str,
+    id_base: int = 10_000_000,
 ) -> Identities:
-    rng = stream(seed, "identity")
+    """Names and IDs; DNI-like numbers count up from `id_base` (distinct bases keep
+    different groups of people from sharing a number)."""
     names = load_names()
     female_names = list(names["given_female"])
     male_names = list(names["given_male"])
@@ -108,7 +125,7 @@ def draw_identities(
         curp = curps(ident, children, states[region_of_child], rng)
         ident.national_id[national] = curp[national]
     else:
-        ident.national_id[national] = dnis(int(national.sum()), rng)
+        ident.national_id[national] = dnis(int(national.sum()), rng, id_base)
     return ident
 
 
@@ -138,7 +155,7 @@ def _parts(pool: ObjArray) -> tuple[ObjArray, ObjArray, ObjArray]:
 
 
 def curps(
-    ident: Identities, children: Children, state: ObjArray, rng: np.random.Generator
+    ident: Identities, children: People, state: ObjArray, rng: np.random.Generator
 ) -> ObjArray:
     """CURP-like keys: structure and check digit as RENAPO's, values fake."""
     gf, _, gc = _parts(ident.given_pool)
@@ -187,8 +204,8 @@ def curp_check_digits(stems: ObjArray) -> ObjArray:
     return np.array(list("0123456789"), dtype=object)[(10 - total % 10) % 10]  # type: ignore[no-any-return]
 
 
-def dnis(n: int, rng: np.random.Generator) -> ObjArray:
-    """Unique 8-digit DNI-like numbers (random gaps, then shuffled)."""
-    values = 10_000_000 + np.cumsum(1 + rng.integers(0, 60, n))
+def dnis(n: int, rng: np.random.Generator, base: int = 10_000_000) -> ObjArray:
+    """Unique 8-digit DNI-like numbers above `base` (random gaps, then shuffled)."""
+    values = base + np.cumsum(1 + rng.integers(0, 60, n))
     rng.shuffle(values)
     return np.array([f"{v:08d}" for v in values], dtype=object)

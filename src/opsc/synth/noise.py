@@ -14,9 +14,9 @@ import numpy as np
 import numpy.typing as npt
 
 from opsc.synth.columns import Column, dates, ints
-from opsc.synth.identity import Identities
+from opsc.synth.identity import Identities, People
 from opsc.synth.params import NoiseRates, SynthParams, load_names
-from opsc.synth.world import BoolArray, Children, DateArray, IntArray
+from opsc.synth.world import BoolArray, DateArray, IntArray
 
 # Flags recorded per record (also the order of the `noise` column in the truth files).
 KINDS = (
@@ -65,7 +65,7 @@ def apply_noise(
     params: SynthParams,
     rates: NoiseRates,
     ident: Identities,
-    children: Children,
+    children: People,
     child: IntArray,
     inst_type: npt.NDArray[np.object_],
     residence: IntArray,
@@ -153,7 +153,7 @@ def _recording(
 
 def _dates(
     params: SynthParams,
-    children: Children,
+    children: People,
     child: IntArray,
     inst_type: npt.NDArray[np.object_],
     flags: dict[str, BoolArray],

@@ -182,9 +182,6 @@ def _noise_text(flags: dict[str, npt.NDArray[np.bool_]], n: int) -> npt.NDArray[
     return col.flag_words([flags[k] for k in KINDS], list(KINDS))
 
 
-FOREIGN_PERPETRATOR_NATIONALITIES = ("USA", "CAN", "ESP", "GTM", "COL")  # invented
-
-
 def recorded_perpetrators(
     links: CaseLinks, perps: Perpetrators, recall: float, rng: np.random.Generator
 ) -> tuple[IntArray, IntArray]:
@@ -206,13 +203,11 @@ def perpetrator_table(
     link: IntArray,
     perp: IntArray,
     perps: Perpetrators,
-    iso3: str,
 ) -> Table:
     """Perpetrator rows for (case link, perpetrator) pairs sorted by institution."""
     legal = perps.legal[perp]
     sex = np.where(perps.male[perp], "M", "F").astype(object)
-    foreign = np.array(FOREIGN_PERPETRATOR_NATIONALITIES, dtype=object)[perp % 5]
-    nationality = np.where(perps.foreign[perp], foreign, iso3).astype(object)
+    nationality = perps.nationality[perp]
     return {
         "agency_perpetrator_id": sequence_ids(registry, links.inst[link], "P"),
         "agency_case_id": links.agency_case_id[link],

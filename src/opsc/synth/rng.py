@@ -22,6 +22,8 @@ STREAMS = {
     "services": 10,
     "contacts": 11,
     "programme": 12,
+    "perpetrator_identity": 13,
+    "perpetrator_noise": 14,
 }
 
 

@@ -119,12 +119,23 @@ def cases_table(
     }
 
 
-def perpetrators_table(ids: IdBook, perps: Perpetrators) -> WriteTable:
+def perpetrators_table(ids: IdBook, perps: Perpetrators, ident: Identities) -> WriteTable:
+    """True perpetrators with their clear identity (a tax ID for legal persons)."""
     n = len(perps)
+    legal = perps.legal
+    surnames = col.Vocab(ident.surname_pool)
     return {
         "true_perpetrator_id": ids.perpetrators(np.arange(n)),
         "true_case_id": ids.cases(perps.case),
-        "person_type": np.where(perps.legal, "legal", "natural").astype(object),
+        "person_type": np.where(legal, "legal", "natural").astype(object),
+        "given_names": col.texts(ident.given_names(), legal),
+        "paternal_surname": col.Coded(surnames, np.where(legal, -1, ident.paternal)),
+        "maternal_surname": col.Coded(surnames, np.where(legal, -1, ident.maternal)),
+        "birth_date": col.dates(perps.birth_date, legal),
+        "age_at_offence": col.ints(perps.age, legal),
+        "sex": col.texts(np.where(perps.male, "M", "F"), legal),
+        "national_id": ident.national_id,
+        "nationality": col.texts(perps.nationality, legal),
         "public_official": col.bools(perps.public_official),
     }
 

@@ -91,13 +91,19 @@ class Perpetrators:
     case: IntArray
     legal: BoolArray
     male: BoolArray
-    age: IntArray
+    age: IntArray  # completed years at the offence
     foreign: BoolArray
     role: ObjArray
     public_official: BoolArray
+    birth_date: DateArray
+    nationality: ObjArray
 
     def __len__(self) -> int:
         return len(self.case)
+
+    @property
+    def female(self) -> BoolArray:
+        return ~self.male
 
 
 def draw_cases(
@@ -220,7 +226,10 @@ def draw_children(
     )
 
 
-def draw_perpetrators(params: SynthParams, cases: Cases, seed: int) -> Perpetrators:
+FOREIGN_PERPETRATOR_NATIONALITIES = ("USA", "CAN", "ESP", "GTM", "COL")  # invented
+
+
+def draw_perpetrators(params: SynthParams, cases: Cases, seed: int, iso3: str) -> Perpetrators:
     rng = stream(seed, "perpetrators")
     specs = params.offences
     extra = np.array([o.perpetrators_per_case - 1.0 for o in specs])[cases.kind]
@@ -232,14 +241,24 @@ def draw_perpetrators(params: SynthParams, cases: Cases, seed: int) -> Perpetrat
     legal = bernoulli(rng, legal_p, n)
     lo, hi = cfg["age"]
     age = rng.integers(int(lo), int(hi) + 1, size=n)
+    male = bernoulli(rng, float(cfg["male"]), n)
+    foreign = bernoulli(rng, float(cfg["foreign"]), n) | (cases.transnational[case] & ~legal)
+    role = pick(rng, cfg["role"], n)
+    official = ~legal & bernoulli(rng, float(cfg["public_official"]), n)
+    # Drawn last, so that adding them left every earlier draw as it was.
+    offset = np.round((age + rng.random(n) * 0.995) * 365.2425).astype(np.int64)
+    birth = cases.date_offence[case] - offset
+    other = np.array(FOREIGN_PERPETRATOR_NATIONALITIES, dtype=object)[np.arange(n) % 5]
     return Perpetrators(
         case=case,
         legal=legal,
-        male=bernoulli(rng, float(cfg["male"]), n),
-        age=age.astype(np.int64),
-        foreign=bernoulli(rng, float(cfg["foreign"]), n) | (cases.transnational[case] & ~legal),
-        role=pick(rng, cfg["role"], n),
-        public_official=~legal & bernoulli(rng, float(cfg["public_official"]), n),
+        male=male,
+        age=_completed_years(birth, cases.date_offence[case]),
+        foreign=foreign,
+        role=role,
+        public_official=official,
+        birth_date=birth,
+        nationality=np.where(foreign, other, iso3).astype(object),
     )
 
 
