@@ -15,6 +15,7 @@ from opsc.synth import TRUTH_DIR, generate
 from opsc.synth.perpetrators import NAME_COLUMNS
 
 RFC = re.compile(r"^[A-Z]{3}\d{6}[0-9A-Z]{3}$")
+CONTRACT = "perpetrators"
 CURP = re.compile(r"^[A-Z]{4}\d{6}[HM][A-Z]{5}[0-9A-Z]\d$")
 
 
@@ -24,35 +25,40 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 def perpetrator_records(out: Path) -> list[dict[str, str]]:
-    """Every perpetrator row, with its true perpetrator id and noise from the record map."""
+    """Every perpetrator row, with its institution, true perpetrator id and noise."""
     truth = {
         (r["institution"], r["agency_id"]): r
         for r in rows(out / TRUTH_DIR / "record_map.csv")
         if r["contract"] == "perpetrators"
     }
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    found = []
-    for entry in manifest["submissions"]:
-        if entry["contract"] == "perpetrators":
-            for r in rows(out / entry["file"]):
-                t = truth[(entry["institution"], r["agency_perpetrator_id"])]
-                true_id, noise = t["true_perpetrator_id"], t["noise"]
-                found.append(r | {"_true": true_id, "_noise": noise, "_inst": entry["institution"]})
-    return found
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["submissions"]
+    files = [
+        (e["institution"], out / e["file"]) for e in entries if e["contract"] == "perpetrators"
+    ]
+    return [
+        r | {"_inst": inst, "_true": t["true_perpetrator_id"], "_noise": t["noise"]}
+        for inst, path in files
+        for r in rows(path)
+        for t in [truth[(inst, r["agency_perpetrator_id"])]]
+    ]
 
 
 @pytest.fixture(scope="module")
-def mx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("perp") / "mx"
-    generate("MX", 1500, "2021-2024", 5, out)
-    return out
+def countries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("perp")
+    generate("MX", 1500, "2021-2024", 5, base / "mx")
+    generate("PE", 1500, "2021-2024", 5, base / "pe", perpetrator_names=True)
+    return {"MX": base / "mx", "PE": base / "pe"}
 
 
 @pytest.fixture(scope="module")
-def pe(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("perp") / "pe"
-    generate("PE", 1500, "2021-2024", 5, out, perpetrator_names=True)
-    return out
+def mx(countries: dict[str, Path]) -> Path:
+    return countries["MX"]
+
+
+@pytest.fixture(scope="module")
+def pe(countries: dict[str, Path]) -> Path:
+    return countries["PE"]
 
 
 def test_true_perpetrators_have_clear_identities(mx: Path, pe: Path) -> None:
