@@ -173,7 +173,7 @@ def anchor(frame: pd.DataFrame, spec: Spec, config: LinkConfig) -> float:
         settings(spec, config.mode, n_words),
         log_level=logging.WARNING,
     )
-    train(linker, spec, config)
+    train(linker, spec, config, prepared)
     pred = linker.inference.predict(threshold_match_probability=config.review_lower)
     linker.clustering.cluster_pairwise_predictions_at_threshold(pred, config.threshold)
     return time.perf_counter() - t0

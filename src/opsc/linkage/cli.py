@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from opsc.linkage.engine import ENGINES, EngineName
 from opsc.linkage.errors import LinkageError
-from opsc.linkage.models import DECISIONS, LinkageRun
+from opsc.linkage.models import DECISIONS, ENTITIES, LinkageRun
 from opsc.linkage.pipeline import DEFAULT_CONFIG, LinkConfig
 from opsc.records.db import init_store
 
@@ -30,6 +30,13 @@ Database = Annotated[
     str | None, typer.Option("--database", help="SQLAlchemy URL; default: the database setting.")
 ]
 Run = Annotated[int | None, typer.Option("--run", help="Run id; default: the latest run.")]
+Entity = Annotated[str, typer.Option("--entity", help=f"What to link: {' | '.join(ENTITIES)}.")]
+
+
+def _check_entity(entity: str) -> None:
+    if entity not in ENTITIES:
+        console.print(f"[red]Error:[/red] --entity {entity!r}: use one of {', '.join(ENTITIES)}")
+        raise typer.Exit(2)
 
 
 @contextmanager
@@ -68,16 +75,23 @@ def link(
     reuse_model: Annotated[
         int | None, typer.Option(help="Apply the trained model of this run (no training).")
     ] = None,
+    entity: Entity = "victim",
     database: Database = None,
 ) -> None:
-    """Link every victim record and store the run (model, thresholds, versions, clusters)."""
+    """Link every victim record (or case, or perpetrator) and store the run (model,
+    thresholds, versions, clusters). Cases rest on the latest victim run, perpetrators on
+    the latest case run: link victims, then cases, then perpetrators."""
     if ctx.invoked_subcommand is not None:
         return
-    from opsc.linkage.runs import run_linkage
+    from opsc.linkage.runs import run_entity_linkage, run_linkage
 
     config = _config(engine, threshold, review_lower, review_upper)
+    _check_entity(entity)
     with _store(database) as eng:
-        summary = run_linkage(eng, config, reuse_model_of=reuse_model)
+        if entity == "victim":
+            summary = run_linkage(eng, config, reuse_model_of=reuse_model)
+        else:
+            summary = run_entity_linkage(eng, entity, config)
     console.print(
         f"Run {summary.run_id}: {summary.n_records} records → {summary.n_clusters} persons; "
         f"{summary.n_review} pairs to review (`opsc link review`)."
@@ -126,13 +140,15 @@ def decide(
     decision: Annotated[str, typer.Argument(help=f"{' | '.join(DECISIONS)}")],
     analyst: Annotated[str, typer.Option(help="Who decides (kept for audit).")],
     note: Annotated[str, typer.Option(help="Why, in a few words.")] = "",
+    entity: Entity = "victim",
     database: Database = None,
 ) -> None:
     """Record an analyst's decision on a pair; later runs respect it."""
     from opsc.linkage.review import decide as store_decision
 
+    _check_entity(entity)
     with _store(database) as eng:
-        store_decision(eng, record_a, record_b, decision, analyst, note)
+        store_decision(eng, record_a, record_b, decision, analyst, note, entity)
     console.print(f"Recorded: {record_a} and {record_b} are a {decision}.")
 
 

@@ -15,7 +15,7 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from opsc.intake.pseudonym.bloom import LENGTH as BLOOM_LENGTH
 from opsc.intake.pseudonym.bloom import K as BLOOM_K
 from opsc.linkage.bloom import BloomNullLevel, DiceLevel
-from opsc.linkage.spec import Birth, Comparison, Exact, Fuzzy, Geo, Mode, Spec
+from opsc.linkage.spec import Birth, Comparison, Exact, Fuzzy, Geo, Mode, Near, Spec
 
 
 def _fuzzy(c: Fuzzy, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreator:
@@ -55,6 +55,7 @@ def _birth(c: Birth, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreato
             cll.NullLevel(near),
             cll.ExactMatchLevel(c.token),
             cll.ExactMatchLevel(c.year),
+            *([cll.ExactMatchLevel(c.approx)] if c.approx else []),
             # Explicit casts: Spark's ANSI mode refuses arithmetic on columns it typed loosely.
             cll.CustomLevel(
                 f"ABS(CAST({near}_l AS INTEGER) - CAST({near}_r AS INTEGER)) <= 1",
@@ -96,7 +97,24 @@ def _geo(c: Geo, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreator:
     )
 
 
+def _near(c: Near, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreator:
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.NullLevel(c.column),
+        cll.ExactMatchLevel(c.column),
+    ]
+    for step in c.steps:
+        levels.append(
+            cll.CustomLevel(
+                f"ABS(CAST({c.column}_l AS BIGINT) - CAST({c.column}_r AS BIGINT)) <= {step}",
+                f"{c.column} within {step}",
+            )
+        )
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(levels, output_column_name=c.label)
+
+
 _BUILDERS: dict[type, Callable[..., ComparisonCreator]] = {
+    Near: _near,
     Fuzzy: _fuzzy,
     Birth: _birth,
     Exact: _exact,

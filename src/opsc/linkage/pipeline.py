@@ -19,7 +19,7 @@ from opsc.linkage.bloom import expand_bloom
 from opsc.linkage.comparisons import comparisons, rules
 from opsc.linkage.engine import EngineName, EngineOptions, db_api
 from opsc.linkage.errors import LinkageInputError
-from opsc.linkage.graph import components, group_edges
+from opsc.linkage.graph import constrained_components, group_edges
 from opsc.linkage.spec import Mode, Spec
 
 ID = "unique_id"
@@ -42,7 +42,9 @@ class LinkConfig:
     seed: int = 42
     u_max_pairs: float = 5e6
     em_max_pairs: float | None = 2e6
-    prior_recall: float = 0.7  # share of true matches the deterministic rules are taken to find
+    # Share of true matches the deterministic rules find (to estimate λ). None: from the
+    # data, as the chance that both records of a pair carry a key (coverage squared).
+    prior_recall: float | None = None
     options: EngineOptions = field(default_factory=EngineOptions)
 
     def __post_init__(self) -> None:
@@ -133,17 +135,36 @@ def settings(spec: Spec, mode: Mode, n_words: dict[str, int]) -> SettingsCreator
     )
 
 
-def train(linker: Linker, spec: Spec, config: LinkConfig) -> None:
+def train(linker: Linker, spec: Spec, config: LinkConfig, prepared: pd.DataFrame) -> None:
     """Estimate λ, u and m with Splink's own procedures, seeded."""
-    if spec.deterministic:
+    keys = [c for c in spec.deterministic if prepared[c].dropna().duplicated().any()]
+    if keys:  # else EM estimates it below
         linker.training.estimate_probability_two_random_records_match(
-            [block_on(c) for c in spec.deterministic], recall=config.prior_recall
+            [block_on(c) for c in keys], recall=key_recall(prepared, keys, config.prior_recall)
         )
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     for cols in spec.training:
+        if not prepared[list(cols)].dropna().duplicated().any():
+            continue  # no two records share these values: nothing to train on this block
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*cols), max_pairs=config.em_max_pairs
+            block_on(*cols),
+            max_pairs=config.em_max_pairs,
+            # no shared key to estimate λ from: take it from EM, adjusted for the blocking
+            populate_probability_two_random_records_match_from_trained_values=not keys,
         )
+
+
+def key_recall(prepared: pd.DataFrame, keys: list[str], given: float | None) -> float:
+    """The recall of "same key ⇒ same person": `given`, else 1 − Π(1 − coverage²) over the
+    keys, coverage being the share of records that carry the key (a pair is found only when
+    both records have it). Key errors (typos) would lower it further; this ignores them."""
+    if given is not None:
+        return given
+    missed = 1.0
+    for key in keys:
+        coverage = float(prepared[key].notna().mean())
+        missed *= 1.0 - coverage**2
+    return min(1.0, max(0.01, 1.0 - missed))
 
 
 def make_linker(
@@ -183,29 +204,38 @@ def cluster(
     config: LinkConfig,
     decisions: Decisions = NO_DECISIONS,
 ) -> pd.DataFrame:
-    """Cluster ids: edges at or above the threshold, shared deterministic keys and accepted
-    pairs, less the pairs an analyst rejected."""
-    strong = pairs.loc[pairs["match_probability"] >= config.threshold, [f"{ID}_l", f"{ID}_r"]]
+    """Cluster ids: accepted pairs first, then shared deterministic keys, then pairs at or
+    above the threshold, strongest first — skipping any edge that would put two different
+    values of the spec's exclusive key (national ID token) or a rejected pair in one cluster.
+    """
+    strong = pairs.loc[pairs["match_probability"] >= config.threshold]
     lefts = [strong[f"{ID}_l"].to_numpy(np.int64)]
     rights = [strong[f"{ID}_r"].to_numpy(np.int64)]
+    strengths = [strong["match_probability"].to_numpy(np.float64)]
     for key in spec.deterministic:
         a, b = group_edges(prepared, ID, key)
         lefts.append(a)
         rights.append(b)
+        strengths.append(np.full(len(a), 2.0))
     if decisions.accepted:
         acc = np.array(sorted(decisions.accepted), dtype=np.int64)
         lefts.append(acc[:, 0])
         rights.append(acc[:, 1])
+        strengths.append(np.full(len(acc), 3.0))
     left, right = np.concatenate(lefts), np.concatenate(rights)
+    strength = np.concatenate(strengths)
+    cannot = None
     if decisions.rejected:
-        lo, hi = np.minimum(left, right), np.maximum(left, right)
         rejected = np.array(sorted(decisions.rejected), dtype=np.int64)
-        drop = pd.MultiIndex.from_arrays([lo, hi]).isin(
-            pd.MultiIndex.from_arrays([rejected[:, 0], rejected[:, 1]])
-        )
-        left, right = left[~drop], right[~drop]
+        cannot = (rejected[:, 0], rejected[:, 1])
     ids = prepared[ID].to_numpy(np.int64)
-    return pd.DataFrame({ID: ids, "cluster_id": components(ids, left, right)})
+    if spec.exclusive:
+        codes = pd.factorize(prepared[spec.exclusive], use_na_sentinel=True)[0]
+        codes_of = np.asarray(codes, dtype=np.int64)
+    else:
+        codes_of = np.full(len(ids), -1, dtype=np.int64)
+    cluster_ids = constrained_components(ids, left, right, strength, codes_of, cannot)
+    return pd.DataFrame({ID: ids, "cluster_id": cluster_ids})
 
 
 def link(
@@ -225,7 +255,7 @@ def link(
     linker = make_linker(prepared, model or settings(spec, config.mode, n_words), config)
     t1 = time.perf_counter()
     if model is None:
-        train(linker, spec, config)
+        train(linker, spec, config, prepared)
     t2 = time.perf_counter()
     pairs = score(linker, config)
     t3 = time.perf_counter()

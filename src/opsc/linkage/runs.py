@@ -28,9 +28,9 @@ from opsc.linkage.pipeline import (
     derive,
     link,
 )
-from opsc.linkage.spec import VICTIM, Spec
+from opsc.linkage.spec import SPECS, VICTIM, Spec
 from opsc.records import session
-from opsc.records.cases import Case, Victim
+from opsc.records.cases import Case, CaseOffence, Perpetrator, Victim
 from opsc.records.institutions import Submission
 
 PACKAGES = ("opsc", "splink", "sqlglot", "duckdb", "pandas", "numpy", "scipy")
@@ -76,19 +76,23 @@ def load_victims(engine: Engine, submissions: Sequence[int] | None = None) -> pd
         query = query.where(Victim.submission_id.in_(list(submissions)))
     with engine.connect() as conn:
         frame = pd.read_sql(query.order_by(Victim.id), conn)
-    versions = sorted(set(frame["key_version"].dropna()))
-    if len(versions) > 1:
-        raise LinkageInputError(
-            f"victim records carry tokens made with {len(versions)} linkage keys "
-            f"({', '.join(versions)}); tokens of different keys never match. Re-pseudonymise "
-            "the older submissions with the current key, or link each key_version apart"
-        )
+    _one_key(frame, "victim")
     when = frame.pop("date_offence").fillna(frame.pop("date_reported"))
     when = when.fillna(frame.pop("period_end"))
     frame["offence_year"] = pd.to_datetime(when).dt.year.astype("Int64")
     for column in ("birth_year", "age_at_offence"):
         frame[column] = frame[column].astype("Int64")
     return derive(frame)
+
+
+def _one_key(frame: pd.DataFrame, entity: str) -> None:
+    versions = sorted(set(frame["key_version"].dropna()))
+    if len(versions) > 1:
+        raise LinkageInputError(
+            f"{entity} records carry tokens made with {len(versions)} linkage keys "
+            f"({', '.join(versions)}); tokens of different keys never match. Re-pseudonymise "
+            "the older submissions with the current key, or link each key_version apart"
+        )
 
 
 def versions() -> dict[str, str]:
@@ -185,6 +189,110 @@ def _store(
     return RunSummary(
         run_id, len(clusters), int(clusters["cluster_id"].nunique()), len(review), seconds
     )
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Dates as day numbers (an integer column both engines subtract the same way)."""
+    when = pd.to_datetime(values)
+    return ((when - pd.Timestamp("1970-01-01")).dt.days).astype("Int64")
+
+
+def load_cases(engine: Engine, victim_run: int | None = None) -> pd.DataFrame:
+    """Case records with the victim cluster of their first victim in a victim run (default:
+    the latest), offence and report dates as day numbers, place, main offence, online."""
+    run = _run(engine, victim_run, "victim")
+    main = (
+        select(CaseOffence.case_id, func.min(CaseOffence.offence).label("main_offence"))
+        .group_by(CaseOffence.case_id)
+        .subquery()
+    )
+    victims = (
+        select(Victim.case_id, func.min(LinkageCluster.cluster_id).label("victim_cluster"))
+        .join(
+            LinkageCluster,
+            (LinkageCluster.record_id == Victim.id) & (LinkageCluster.run_id == run.id),
+        )
+        .where(Victim.case_id.is_not(None))
+        .group_by(Victim.case_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Case.id.label(ID),
+            Case.submission_id,
+            Case.date_offence,
+            Case.date_reported,
+            Case.geo_code,
+            Case.online,
+            main.c.main_offence,
+            victims.c.victim_cluster,
+        )
+        .outerjoin(main, main.c.case_id == Case.id)
+        .outerjoin(victims, victims.c.case_id == Case.id)
+        .order_by(Case.id)
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["offence_day"] = _days(frame.pop("date_offence"))
+    frame["reported_day"] = _days(frame.pop("date_reported"))
+    frame["online"] = frame["online"].map({True: "yes", False: "no"})
+    frame["victim_cluster"] = frame["victim_cluster"].astype("Int64")
+    frame.attrs["parent_run"] = run.id
+    return frame
+
+
+def load_perpetrators(engine: Engine, case_run: int | None = None) -> pd.DataFrame:
+    """Perpetrators who are natural persons, with the cluster of their case in a case run
+    (default: the latest). Legal persons are not linked here."""
+    run = _run(engine, case_run, "case")
+    query = (
+        select(
+            Perpetrator.id.label(ID),
+            Perpetrator.submission_id,
+            Perpetrator.key_version,
+            Perpetrator.tk_identity,
+            Perpetrator.sex,
+            Perpetrator.age,
+            Perpetrator.nationality,
+            Perpetrator.role,
+            LinkageCluster.cluster_id.label("case_cluster"),
+        )
+        .outerjoin(
+            LinkageCluster,
+            (LinkageCluster.record_id == Perpetrator.case_id) & (LinkageCluster.run_id == run.id),
+        )
+        .where(Perpetrator.person_type == "natural")
+        .order_by(Perpetrator.id)
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    _one_key(frame, "perpetrator")
+    for column in ("age", "case_cluster"):
+        frame[column] = frame[column].astype("Int64")
+    frame.attrs["parent_run"] = run.id
+    return frame
+
+
+def run_entity_linkage(
+    engine: Engine,
+    entity: str,
+    config: LinkConfig = DEFAULT_CONFIG,
+    upstream_run: int | None = None,
+) -> RunSummary:
+    """Link cases (on a victim run) or natural-person perpetrators (on a case run) and
+    record the run; its parent is the run it rests on."""
+    if entity == "victim":
+        return run_linkage(engine, config)
+    loaders = {"case": load_cases, "perpetrator": load_perpetrators}
+    if entity not in loaders:
+        raise LinkageError(f"entity {entity!r}: use one of victim, case, perpetrator")
+    frame = loaders[entity](engine, upstream_run)
+    if frame.empty:
+        raise LinkageError(f"no {entity} records in the store: import a submission first")
+    decisions = load_decisions(engine, entity)
+    result = link(frame, SPECS[entity], config, decisions)
+    parent = int(frame.attrs["parent_run"])
+    return _store(engine, frame, result, result.model, config, decisions, parent, entity)
 
 
 def run_linkage(

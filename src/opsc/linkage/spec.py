@@ -67,7 +67,16 @@ class Geo:
     prefix: int = 2
 
 
-Comparison = Fuzzy | Exact | Birth | Geo
+@dataclass(frozen=True)
+class Near:
+    """A number (an age, a date as a day number): equal, else within each step, else apart."""
+
+    label: str
+    column: str
+    steps: tuple[int, ...]
+
+
+Comparison = Fuzzy | Exact | Birth | Geo | Near
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,9 @@ class Spec:
     training: tuple[tuple[str, ...], ...]
     deterministic: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = field(default=())
+    # A column two records of one entity never disagree on when both have it (national ID
+    # token): clustering refuses to join records with different values.
+    exclusive: str | None = None
 
     def term_frequency_columns(self) -> tuple[str, ...]:
         return tuple(c.token for c in self.comparisons if isinstance(c, Fuzzy) and c.term_frequency)
@@ -138,4 +150,44 @@ VICTIM = Spec(
     ),
     training=(("tk_birth_date",), ("tk_surnames", "tk_given_names")),
     deterministic=("tk_national_id",),
+    exclusive="tk_national_id",
 )
+
+# A case reported to several institutions: the police file, the prosecutor's file and the
+# shelter's file of one offence. The strongest evidence is the child: cases whose victims
+# fall in one victim cluster (from a victim linkage run) and whose offence dates are close.
+# Without a linked victim, the date of the offence and the place must agree.
+CASE = Spec(
+    name="case",
+    comparisons=(
+        Exact("victim", "victim_cluster"),
+        Near("offence_date", "offence_day", (7, 31)),
+        Near("report_date", "reported_day", (7, 60)),
+        Geo("place", "geo_code"),
+        Exact("offence", "main_offence"),
+        Exact("online", "online"),
+    ),
+    blocking=(("victim_cluster",), ("offence_day", "geo_code")),
+    training=(("victim_cluster",), ("offence_day",)),
+)
+
+# Perpetrators who are natural persons. Intake keeps only a token of the national ID (no
+# names), so two records without that token can be the same person only inside one linked
+# case (case linkage run): there sex, age, nationality and role decide.
+PERPETRATOR = Spec(
+    name="perpetrator",
+    comparisons=(
+        Exact("identity", "tk_identity"),
+        Exact("sex", "sex", unknown=("U",)),
+        Near("age", "age", (1, 3)),
+        Exact("nationality", "nationality"),
+        Exact("role", "role"),
+        Exact("case", "case_cluster"),
+    ),
+    blocking=(("tk_identity",), ("case_cluster",)),
+    training=(("case_cluster",), ("sex", "age"), ("tk_identity",)),
+    deterministic=("tk_identity",),
+    exclusive="tk_identity",
+)
+
+SPECS = {"victim": VICTIM, "case": CASE, "perpetrator": PERPETRATOR}
