@@ -206,3 +206,37 @@ def test_completed_years_match_calendar_arithmetic(born: date, days: int) -> Non
         np.array([born], dtype="datetime64[D]"), np.array([on], dtype="datetime64[D]")
     )
     assert int(got[0]) == expected
+
+
+def test_name_lists_are_wide_synthetic_and_say_where_they_come_from() -> None:
+    from opsc.synth.params import DATA_DIR
+
+    for path in sorted(DATA_DIR.glob("names_*.toml")):
+        text = path.read_text(encoding="utf-8")
+        assert "Source:" in text and "synthetic = true" in text, path.name
+    names = load_names()
+    assert len(names["given_female"]) >= 120 and len(names["given_male"]) >= 120
+    assert len(names["surnames"]) >= 180
+    lists = [names["given_female"], names["given_male"], names["surnames"]]
+    lists += [
+        v[k]
+        for part in ("indigenous", "foreign")
+        for v in names[part].values()
+        for k in ("given_female", "given_male", "surnames")
+    ]
+    for values in lists:
+        assert len(values) == len(set(values))
+        assert not any(c in v for v in values for c in ',"\n')
+    assert set(names["indigenous"]) == {"MX", "PE"}
+
+
+def test_indigenous_children_more_often_bear_indigenous_surnames(country: Path) -> None:
+    native = set(load_names()["indigenous"]["MX"]["surnames"])
+    children = rows(country / TRUTH_DIR / "children.csv")
+    flagged = [c for c in children if "INDIGENOUS" in c["risk_factors"].split()]
+    others = [c for c in children if "INDIGENOUS" not in c["risk_factors"].split()]
+
+    def share(group: list[dict[str, str]]) -> float:
+        return sum(c["paternal_surname"] in native for c in group) / len(group)
+
+    assert share(flagged) > 0.4 > 0.1 > share(others)

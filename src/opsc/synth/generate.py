@@ -158,7 +158,10 @@ def generate(
     perps = draw_perpetrators(params, cases, seed, iso3)
     region = places.region_of[cases.geo[kids.case]]
     rng = stream(seed, "identity")
-    ident = draw_identities(params, profile, kids, region, places.regions, rng, iso3)
+    indigenous = kids.has("INDIGENOUS")
+    ident = draw_identities(
+        params, profile, kids, region, places.regions, rng, iso3, indigenous=indigenous
+    )
     rng = stream(seed, "perpetrator_identity")
     perp_ident = draw_perpetrator_identities(params, profile, perps, cases, places, rng, iso3)
     cap = capture(params, registry, places, cases, kids, seed)

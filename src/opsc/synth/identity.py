@@ -1,6 +1,6 @@
 """True (fake) clear identities of the children: Spanish names, birth dates, national IDs.
 
-Names are indices into name pools (data/names.toml, synthetic), so that a million
+Names are indices into name pools (data/names_*.toml, synthetic), so that a million
 identities cost a few arrays; the strings are built only when files are written.
 """
 
@@ -73,9 +73,11 @@ def draw_identities(
     rng: np.random.Generator,
     iso3: str,
     id_base: int = 10_000_000,
+    indigenous: BoolArray | None = None,
 ) -> Identities:
-    """Names and IDs; DNI-like numbers count up from `id_base` (distinct bases keep
-    different groups of people from sharing a number)."""
+    """Names and IDs: Spanish names, names of indigenous origin (more often for the
+    `indigenous` people), foreign names for some nationalities. DNI-like numbers count up
+    from `id_base` (distinct bases keep different groups of people from sharing one)."""
     names = load_names()
     female_names = list(names["given_female"])
     male_names = list(names["given_male"])
@@ -92,6 +94,24 @@ def draw_identities(
     given2[(given2 == given1) | ~bernoulli(rng, TWO_GIVEN_NAMES, n)] = -1
     paternal = rng.choice(len(surnames), size=n, p=_zipf(len(surnames)))
     maternal = rng.choice(len(surnames), size=n, p=_zipf(len(surnames)))
+    native = names["indigenous"].get(params.country)
+    if native:
+        flag = np.zeros(n, dtype=bool) if indigenous is None else indigenous
+        base_g, base_s = len(given_pool), len(surname_pool)
+        gf, gm, sn = native["given_female"], native["given_male"], native["surnames"]
+        given_pool += list(gf) + list(gm)
+        surname_pool += list(sn)
+        share = np.where(flag, native["surname_share"], native["general_surname_share"])
+        for surname in (paternal, maternal):
+            hit = rng.random(n) < share
+            surname[hit] = base_s + rng.choice(len(sn), size=int(hit.sum()), p=_zipf(len(sn)))
+        hit = flag & (rng.random(n) < native["given_share"])
+        female = children.female[hit]
+        given1[hit] = np.where(
+            female,
+            base_g + rng.choice(len(gf), size=len(female), p=_zipf(len(gf))),
+            base_g + len(gf) + rng.choice(len(gm), size=len(female), p=_zipf(len(gm))),
+        )
     for nat in sorted(names["foreign"]):
         lists = names["foreign"][nat]
         rows = np.flatnonzero(children.nationality == nat)

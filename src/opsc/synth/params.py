@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
-NAMES_FILE = Path(__file__).parent / "data" / "names.toml"
+DATA_DIR = Path(__file__).parent / "data"
 
 
 class SynthError(ValueError):
@@ -168,5 +168,11 @@ def _offence(code: str, v: dict[str, Any]) -> OffenceSpec:
 
 
 def load_names() -> dict[str, Any]:
-    """The synthetic name lists (see data/names.toml)."""
-    return _read(NAMES_FILE)
+    """The synthetic name lists: data/names_spanish.toml (given names, surnames,
+    nicknames), plus `indigenous` (data/names_indigenous.toml, by country profile) and
+    `foreign` (data/names_foreign.toml, by nationality). Each file notes its source."""
+    names = _read(DATA_DIR / "names_spanish.toml")
+    for part in ("indigenous", "foreign"):
+        lists = _read(DATA_DIR / f"names_{part}.toml")
+        names[part] = {k: v for k, v in lists.items() if isinstance(v, dict)}
+    return names

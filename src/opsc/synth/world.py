@@ -278,5 +278,5 @@ def _month_day(d: DateArray) -> IntArray:
 
 
 def non_spanish_nationalities() -> list[str]:
-    """Nationalities whose children get names from the foreign lists (data/names.toml)."""
+    """Nationalities whose children get names from the foreign lists (data/names_foreign.toml)."""
     return sorted(load_names()["foreign"])
