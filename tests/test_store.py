@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from typer.testing import CliRunner
 
+from opsc.cli import app
 from opsc.records import Base, init_store, session
 from opsc.records.cases import Case, Victim
 from opsc.records.db import current_revision, head_revisions
@@ -75,3 +79,25 @@ def test_agency_ids_are_unique_per_institution(store_url: str) -> None:
     with session(engine) as s:  # the failed transaction left nothing half-written
         assert s.scalars(select(Case.agency_case_id)).all() == ["C-1"]
     engine.dispose()
+
+
+def test_init_creates_a_missing_postgresql_database(postgres_server_url: str) -> None:
+    server = make_url(postgres_server_url).set(drivername="postgresql+psycopg")
+    fresh = server.set(database=f"opsc_test_new_{uuid.uuid4().hex[:12]}")
+    engine = init_store(fresh.render_as_string(hide_password=False))
+    try:
+        assert current_revision(engine) in head_revisions()
+    finally:
+        engine.dispose()
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{fresh.database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_init_names_an_unreachable_server() -> None:
+    result = CliRunner().invoke(
+        app, ["init", "--database", "postgresql://postgres@127.0.0.1:1/opsc"]
+    )
+    assert result.exit_code == 2
+    assert "cannot reach or create the PostgreSQL database 'opsc'" in result.output

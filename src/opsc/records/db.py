@@ -10,8 +10,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from opsc import settings
@@ -50,8 +51,38 @@ def alembic_config(engine: Engine) -> Config:
 def init_store(url: str | None = None) -> Engine:
     """Create the store at `url` or upgrade it to the newest schema; safe to repeat."""
     engine = connect(url)
+    if engine.dialect.name == "postgresql":
+        _create_database_if_missing(engine)
     command.upgrade(alembic_config(engine), "head")
     return engine
+
+
+def _create_database_if_missing(engine: Engine) -> None:
+    """A new PostgreSQL store needs its database: create it, as `opsc init` promises."""
+    name = engine.url.database
+    admin = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            if not exists:
+                quoted = admin.dialect.identifier_preparer.quote(str(name))
+                conn.execute(text(f"CREATE DATABASE {quoted}"))
+    except OperationalError as exc:
+        raise StoreError(
+            f"cannot reach or create the PostgreSQL database {name!r} at "
+            f"{engine.url.render_as_string(hide_password=True)}: {exc.orig}. "
+            "Check that the server runs and the user may create databases "
+            "(or create it yourself: CREATE DATABASE ...). / No se puede acceder a la base "
+            "de datos PostgreSQL ni crearla: verifique el servidor y los permisos."
+        ) from exc
+    finally:
+        admin.dispose()
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened; the message says why and what to do."""
 
 
 def current_revision(engine: Engine) -> str | None:
