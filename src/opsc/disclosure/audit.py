@@ -299,7 +299,12 @@ def _intervals(
     n = a.shape[1]
     if a.shape[0] == 0:  # a hidden cell in no equation: anything from L up
         return [((lower, math.inf), int(i)) for i in wanted]
-    h = lp_model(a, np.zeros(n), np.full(n, lower), np.full(n, INF), rhs, presolve="off")
+    # Only the objective changes between solves, so the last basis stays primal feasible:
+    # primal simplex restarts from it (about 1 ms a solve against 11 ms with dual simplex
+    # on a 1,410-cell block).
+    h = lp_model(
+        a, np.zeros(n), np.full(n, lower), np.full(n, INF), rhs, presolve="off", simplex_strategy=4
+    )
     seen_lo = np.full(n, np.inf)
     seen_hi = np.full(n, -np.inf)
     out: list[tuple[tuple[float, float], int]] = []

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from opsc.disclosure.heuristic import Move, Perturber
-from opsc.disclosure.solver import lp_model
+from opsc.disclosure.solver import load_lp, lp_model
 
 _ALTERNATIVES = 3
 
@@ -41,6 +41,7 @@ class LocalWitness:
             self.codes[column], self.names[column] = code, names
         self.index = {key: j for j, key in enumerate(system.keys)}
         self.matrix = system.matrix.tocsc()
+        self.h: highspy.Highs | None = None  # one solver, reloaded per move
 
     def _alternatives(self, cell: int, column: str, many: int) -> list[int]:
         """Codes this column may take around `cell`: hidden neighbours first, then smallest."""
@@ -61,22 +62,24 @@ class LocalWitness:
         mask = np.ones(self.lp.n, dtype=np.bool_)
         for column in self.columns:
             own = int(self.codes[column][cell])
-            allowed = [own, -1, *self._alternatives(cell, column, many)]
-            mask &= np.isin(self.codes[column], allowed)
+            allowed = np.zeros(len(self.names[column]) + 1, dtype=np.bool_)
+            allowed[np.array([own, -1, *self._alternatives(cell, column, many)]) + 1] = True
+            mask &= allowed[self.codes[column] + 1]  # code −1 (the total) sits at 0
         return mask
 
-    def witness(self, move: Move) -> npt.NDArray[np.float64] | None:
+    def witness(self, move: Move, forbidden: int = -1) -> npt.NDArray[np.float64] | None:
         """A cheapest local perturbation (over all cells), or None when there is none.
 
         A neighbourhood three times wider is tried before giving up: the full LP costs more.
+        The `forbidden` cell (one being published again) may not move.
         """
         for many in (_ALTERNATIVES, 3 * _ALTERNATIVES):
-            y = self._solve(move, many)
+            y = self._solve(move, many, forbidden)
             if y is not None:
                 return y
         return None
 
-    def _solve(self, move: Move, many: int) -> npt.NDArray[np.float64] | None:
+    def _solve(self, move: Move, many: int, forbidden: int) -> npt.NDArray[np.float64] | None:
         lp = self.lp
         n = lp.n
         cell, column = move
@@ -87,20 +90,26 @@ class LocalWitness:
         m = cells.size
         cost = np.where(lp.hidden[cells], 1e-3, lp.cost[cells])
         upper = np.concatenate([lp.upper[cells], lp.upper[n + cells]])
+        upper[np.flatnonzero(cells == forbidden)] = 0.0
+        upper[m + np.flatnonzero(cells == forbidden)] = 0.0
         here = int(np.searchsorted(cells, cell))
         amount = float(lp.req.up[cell] if column == cell else lp.req.down[cell])
         pinned, other = (here, m + here) if column == cell else (m + here, here)
         lower = np.zeros(2 * m)
         lower[pinned] = upper[pinned] = amount
         upper[other] = 0.0
-        h = lp_model(
+        args = (
             sp.hstack([a, -a], format="csc"),
             np.concatenate([cost, cost]),
             lower,
             upper,
             np.zeros(rows.size),
-            presolve="off",
         )
+        if self.h is None:
+            self.h = lp_model(*args, presolve="off")
+        else:
+            load_lp(self.h, *args)
+        h = self.h
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None

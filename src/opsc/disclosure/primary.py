@@ -18,7 +18,10 @@ class Requirements:
 
     A primary cell i must be able to move up by `up[i]` and down by `down[i]`
     (up + down = P) for its feasible interval to be at least P wide; it cannot move below
-    the attacker's lower bound L, so `down` is at most value − L.
+    the attacker's lower bound L, so `down` is at most value − L. The fall is asked as far
+    as it goes (up to P − 1): with L = 1 a rise is the costly direction (the cells that
+    compensate it must be able to fall by as much), and on the benchmark tables this split
+    hides about 3 % fewer cells than the symmetric one.
     """
 
     k: IntArray
@@ -29,18 +32,22 @@ class Requirements:
     lower: int
 
 
-def requirements(system: CellSystem, rules: Rules) -> Requirements:
-    """Apply the threshold rule to every cell, margins included."""
+def requirements(system: CellSystem, rules: Rules, *, lower: int | None = None) -> Requirements:
+    """Apply the threshold rule to every cell, margins included.
+
+    `lower` overrides the attacker's bound L of the rules (0 reproduces the bar of tools
+    that ignore published zeros, for comparisons; publication always uses the rules' L).
+    """
     k = np.full(system.n, rules.k, dtype=np.int64)
     for cell, key in enumerate(system.keys):
         k[cell] = rules.k_for(c for c, _ in key)
     values = system.values
-    lower = rules.lower_bound
+    lower = rules.lower_bound if lower is None else lower
     primary = (values < k) & ((values > 0) | (not rules.publish_zeros))
     fixed = (values == 0) & rules.publish_zeros
     p = np.array([rules.p_for(int(x)) for x in k], dtype=np.int64)
     floor = _least_values(system, lower)
-    down = np.where(primary, np.minimum(values - floor, p // 2), 0).clip(min=0)
+    down = np.where(primary, np.minimum(values - floor, p - 1), 0).clip(min=0)
     up = np.where(primary, p - down, 0)
     return Requirements(k, primary, fixed, up, down, lower)
 

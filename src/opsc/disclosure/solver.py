@@ -41,12 +41,25 @@ def lp_model(
     **options: bool | float | str,
 ) -> highspy.Highs:
     """min cost·x subject to a·x = rhs and column bounds, ready to `run()`."""
-    csc = sp.csc_matrix(a)
     h = _quiet_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)  # small warm-started LPs: threads only add overhead
     for name, value in options.items():
         h.setOptionValue(name, value)
+    load_lp(h, a, cost, col_lower, col_upper, rhs)
+    return h
+
+
+def load_lp(
+    h: highspy.Highs,
+    a: sp.spmatrix,
+    cost: npt.NDArray[np.float64],
+    col_lower: npt.NDArray[np.float64],
+    col_upper: npt.NDArray[np.float64],
+    rhs: npt.NDArray[np.float64],
+) -> None:
+    """Replace the model of `h` (its options stay): reusing one solver saves its set-up."""
+    csc = sp.csc_matrix(a)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = csc.shape[1], csc.shape[0]
     lp.col_cost_ = np.asarray(cost, dtype=np.float64)
@@ -58,4 +71,3 @@ def lp_model(
     lp.a_matrix_.index_ = csc.indices
     lp.a_matrix_.value_ = csc.data.astype(np.float64)
     h.passModel(lp)
-    return h
