@@ -180,6 +180,8 @@ def _pattern(
                 {},
                 "exact" if exact.optimal else "exact (time limit)",
             )
+        elif exact.optimal:
+            used = "heuristic (proven optimal)"
     return hidden, protects, used
 
 
