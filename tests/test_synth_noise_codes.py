@@ -18,7 +18,7 @@ from opsc.synth import TRUTH_DIR, generate, load_params
 from opsc.synth.identity import curp_check_digits
 from opsc.synth.noise import strip_accents
 from opsc.synth.params import load_names
-from opsc.synth.world import _completed_years
+from opsc.synth.world import completed_years
 
 CHILDREN = 4000
 
@@ -199,10 +199,10 @@ def test_curps_have_valid_structure_and_check_digit(victims: list) -> None:  # t
 
 @settings(max_examples=60, deadline=None)
 @given(st.dates(date(1990, 1, 1), date(2030, 12, 31)), st.integers(0, 9000))
-def test_completed_years_match_calendar_arithmetic(born: date, days: int) -> None:
+def testcompleted_years_match_calendar_arithmetic(born: date, days: int) -> None:
     on = born + timedelta(days=days)
     expected = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    got = _completed_years(
+    got = completed_years(
         np.array([born], dtype="datetime64[D]"), np.array([on], dtype="datetime64[D]")
     )
     assert int(got[0]) == expected
@@ -240,3 +240,24 @@ def test_indigenous_children_more_often_bear_indigenous_surnames(country: Path) 
         return sum(c["paternal_surname"] in native for c in group) / len(group)
 
     assert share(flagged) > 0.4 > 0.1 > share(others)
+
+
+def test_wrong_birth_dates_never_make_a_victim_an_adult(country: Path) -> None:
+    # Intake refuses a victim aged 18 or more at the offence (or born after it).
+    entries = json.loads((country / "manifest.json").read_text(encoding="utf-8"))["submissions"]
+    offence = {
+        r["agency_case_id"]: r["date_offence"]
+        for e in entries
+        if e["contract"] == "cases"
+        for r in rows(country / e["file"])
+    }
+    pairs = [
+        (r["birth_date"], offence[r["agency_case_id"]])
+        for e in entries
+        if e["contract"] == "victims"
+        for r in rows(country / e["file"])
+        if r["birth_date"]
+    ]
+    born, on = (np.array(d, dtype="datetime64[D]") for d in zip(*pairs, strict=True))
+    ages = completed_years(born, on)
+    assert len(ages) > 1000 and ages.min() >= 0 and ages.max() <= 17

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from opsc.synth.columns import Column, dates, ints
 from opsc.synth.identity import Identities, People
 from opsc.synth.params import NoiseRates, SynthParams, load_names
-from opsc.synth.world import BoolArray, DateArray, IntArray
+from opsc.synth.world import BoolArray, DateArray, IntArray, completed_years
 
 # Flags recorded per record (also the order of the `noise` column in the truth files).
 KINDS = (
@@ -36,6 +36,7 @@ KINDS = (
     "no_national_id",
 )
 LETTERS = "abcdefghijklmnopqrstuvwxyzáéíóúñ"
+MAX_CHILD_AGE = 17
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,12 @@ def apply_noise(
     units_in_region: list[IntArray],
     region_of_unit: IntArray,
     rng: np.random.Generator,
+    offence: DateArray | None = None,
 ) -> tuple[NoisyIdentity, IntArray]:
     """Clear identifiers of the records of `child` as each institution wrote them.
 
+    With `offence` (the offence date of each record), a wrong birth date never makes the
+    child 18 or older, or born after the offence: intake rightly refuses such a victim.
     Returns the identity columns and the residence (a unit index) after moves."""
     n = len(child)
     flags = {k: rng.random(n) < getattr(rates, k, 0.0) for k in KINDS}
@@ -114,7 +118,7 @@ def apply_noise(
             plain[v] if v in plain else plain.setdefault(v, strip_accents(v))
             for v in col[accents].tolist()
         ]
-    birth, age, missing_birth = _dates(params, children, child, inst_type, flags, rng)
+    birth, age, missing_birth = _dates(params, children, child, inst_type, flags, rng, offence)
     ids = ident.national_id[child].astype(object)
     share = _recording(params, inst_type, "national_id")
     flags["no_national_id"] = (ids != "") & (rng.random(n) >= share)
@@ -158,6 +162,7 @@ def _dates(
     inst_type: npt.NDArray[np.object_],
     flags: dict[str, BoolArray],
     rng: np.random.Generator,
+    offence: DateArray | None,
 ) -> tuple[DateArray, IntArray, BoolArray]:
     """Birth dates with swaps and off-by-one errors; age where only age was recorded."""
     birth = children.birth_date[child].copy()
@@ -175,6 +180,13 @@ def _dates(
     off = flags["date_off_by_one"] & ~swap
     flags["date_off_by_one"] = off
     birth[off] += np.where(rng.random(int(off.sum())) < 0.5, -1, 1)
+    if offence is not None:
+        wrong = swap | off
+        new_age = completed_years(birth[wrong], offence[wrong])
+        keep_true = np.flatnonzero(wrong)[(new_age < 0) | (new_age > MAX_CHILD_AGE)]
+        birth[keep_true] = children.birth_date[child[keep_true]]
+        for kind in ("day_month_swap", "date_off_by_one"):
+            flags[kind][keep_true] = False
     flags["age_instead_of_dob"] = rng.random(len(child)) >= _recording(
         params, inst_type, "birth_date"
     )

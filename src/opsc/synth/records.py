@@ -148,6 +148,7 @@ def victim_records(
         places.units_by_region(),
         places.region_of,
         rng,
+        offence=cases.date_offence[children.case[child]],
     )
     n = len(child)
     blank = bernoulli(rng, MISSING_CONTEXT, n)

@@ -167,7 +167,7 @@ def draw_children(
     # Birth date: `age_years` completed years plus a random part of a year before the offence.
     offset = np.round((age_years + rng.random(n) * 0.995) * 365.2425).astype(np.int64)
     birth = cases.date_offence[case] - offset
-    age = _completed_years(birth, cases.date_offence[case])
+    age = completed_years(birth, cases.date_offence[case])
     base = params.section("risk_base")
     risk_codes = tuple(base)
     risk = np.zeros((n, len(risk_codes)), dtype=bool)
@@ -253,7 +253,7 @@ def draw_perpetrators(params: SynthParams, cases: Cases, seed: int, iso3: str) -
         case=case,
         legal=legal,
         male=male,
-        age=_completed_years(birth, cases.date_offence[case]),
+        age=completed_years(birth, cases.date_offence[case]),
         foreign=foreign,
         role=role,
         public_official=official,
@@ -262,7 +262,7 @@ def draw_perpetrators(params: SynthParams, cases: Cases, seed: int, iso3: str) -
     )
 
 
-def _completed_years(birth: DateArray, on: DateArray) -> IntArray:
+def completed_years(birth: DateArray, on: DateArray) -> IntArray:
     """Exact age in completed years (calendar arithmetic, vectorised)."""
     by = birth.astype("datetime64[Y]").astype(np.int64)
     oy = on.astype("datetime64[Y]").astype(np.int64)
