@@ -9,7 +9,7 @@ import pytest
 
 import opsc.disclosure.heuristic as heuristic
 from opsc.disclosure import Rules, audit_published, build_table, protect
-from opsc.disclosure.heuristic import Perturber
+from opsc.disclosure.heuristic import Perturber, suppress_heuristic
 from opsc.disclosure.local import LocalWitness
 from opsc.disclosure.primary import Requirements, requirements
 from opsc.disclosure.table import Table, link
@@ -78,3 +78,18 @@ def test_large_system_path_with_local_pruning_is_safe(monkeypatch: pytest.Monkey
     assert result.method.startswith("heuristic")
     assert result.loss.suppressed > result.loss.primary > 0
     assert audit_published(result.to_json(), lower=1).safe
+
+
+def test_the_start_that_ignores_l_is_kept_only_when_cheaper_and_safe() -> None:
+    table = _table(seed=1, states=32, mean=6.0)  # with P = 1 that start wins here
+    system = link([table])
+    methods = []
+    for rules in (Rules(k=5, p=1, max_suppressed_share=1.0), Rules(k=5, max_suppressed_share=1.0)):
+        plain = suppress_heuristic(system, requirements(system, rules)).hidden
+        result = protect(table, rules)
+        methods.append(result.method)
+        assert result.loss.suppressed <= int(plain.sum())
+        assert audit_published(result.to_json(), lower=1).safe
+        if "L = 0 start" in result.method:
+            assert result.loss.suppressed < int(plain.sum())
+    assert "L = 0 start" in methods[0]
