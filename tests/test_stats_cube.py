@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opsc.stats import UnknownNameError
+from opsc.stats import cube as cube_module
+from opsc.stats.measures import measure
 from opsc.stats.truth import compare
 from test_stats_support import demo_cube, noisy_cube
 
@@ -91,4 +93,48 @@ def test_list_dimensions_count_a_child_once_per_value(other: str) -> None:
     one = cells["risk_factor"].iloc[0]
     assert cube.value("unique_children", {"risk_factor": one}) == (
         cells.loc[cells["risk_factor"] == one, "value"].sum()
+    )
+
+
+DISTINCT_MEASURES = ("proceedings", "perpetrators", "children_served")
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(DISTINCT_MEASURES), st.data())
+def test_bitmap_counts_of_linked_units_equal_distinct_counts(
+    name: str, data: st.DataObject
+) -> None:
+    cube, _ = demo_cube()
+    m = measure(name)
+    dims = data.draw(st.lists(st.sampled_from(cube.dimensions(name)), max_size=3, unique=True))
+    sql, _ = cube.sql(name, dims)
+    assert "bitstring_agg" in sql  # the demo country's tables are small
+    cols = ", ".join(f'"{d}"' for d in dims)
+    hand = (
+        f'SELECT {cols + ", " if cols else ""}count(DISTINCT {m.unit_id}) AS value FROM "{m.table}"'
+    )
+    if dims:
+        hand += f" GROUP BY {cols} ORDER BY {cols}"
+    expected = cube.query(hand)
+    pd.testing.assert_frame_equal(cube.table(name, dims).frame, expected, check_dtype=False)
+
+
+def test_large_tables_of_linked_units_fall_back_to_distinct_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cube, _ = demo_cube()
+    by = ["stage", "outcome", "year"]
+    fast = cube.table("proceedings", by).frame
+    where = {"stage": ["TRIAL", "JUDGEMENT"]}
+    fast_filtered = cube.table("proceedings", ["year"], where).frame
+    monkeypatch.setattr(cube_module, "BITMAP_BYTES", 0)
+    assert "count(DISTINCT proceeding_id)" in cube.sql("proceedings", by)[0]
+    pd.testing.assert_frame_equal(cube.table("proceedings", by).frame, fast)
+    pd.testing.assert_frame_equal(cube.table("proceedings", ["year"], where).frame, fast_filtered)
+    # Two stages: a proceeding at both counts once per year, not twice.
+    assert (
+        fast_filtered["value"].sum() < cube.table("proceedings", ["stage", "year"], where).total()
+    )
+    assert cube.unit_statistics()["unit_ids"]["proceeding.proceeding_id"] >= cube.value(
+        "proceedings"
     )

@@ -25,7 +25,7 @@ from opsc.stats.dimensions import UNKNOWN, dimension_names
 from opsc.stats.errors import StatsError, UnknownNameError
 from opsc.stats.keys import KeySource, unlinked
 from opsc.stats.load import read_store
-from opsc.stats.measures import measure
+from opsc.stats.measures import MEASURES, Measure, measure
 from opsc.stats.overlap import apply_overlap_rule
 from opsc.stats.programme import build_programme
 
@@ -49,6 +49,9 @@ FACT_TABLES = (
     "legislation",
 )
 Filter = Mapping[str, str | int | Sequence[str | int]]
+# Distinct counts of linked units use one bitmap of N bits per cell (N = number of units)
+# when the cells' bitmaps fit in this many bytes; larger tables fall back to a hash of ids.
+BITMAP_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Cube:
     meta: dict[str, Any] = field(default_factory=dict)
     # Column names per fact table; the cube is read-only once built, so they never change.
     _columns: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _units: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, path: Path) -> Cube:
@@ -148,12 +152,40 @@ class Cube:
                     conditions.append(f'"{dim}" {"NOT IN" if negate else "IN"} ({marks})')
                 params.extend(values)
         cols = ", ".join(f'"{d}"' for d in by)
-        sql = f"SELECT {cols + ', ' if cols else ''}{m.expr} AS value FROM {source}"
+        expr = self._count_expr(m, by, where)
+        sql = f"SELECT {cols + ', ' if cols else ''}{expr} AS value FROM {source}"
         if conditions:
             sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
         if by:
             sql += f" GROUP BY {cols} ORDER BY {cols}"
         return sql, params
+
+    def unit_statistics(self) -> dict[str, Any]:
+        """Largest unit id and dimension cardinalities of the facts counted by unit id
+        (stored in the metadata at build; computed once for cubes built before)."""
+        if not self._units:
+            stored = self.meta.get("unit_statistics")
+            self._units = stored if isinstance(stored, dict) else unit_statistics(self)
+        return self._units
+
+    def _count_expr(self, m: Measure, by: Sequence[str], where: Mapping[str, Any]) -> str:
+        """A distinct count of units as bitmaps (exact, and several times faster than
+        hashing every id) when the table is small enough; otherwise the measure's own."""
+        if not m.unit_id or set(by) & {dim for dim, _ in m.lists}:
+            return m.expr
+        stats = self.unit_statistics()
+        top = int(stats["unit_ids"].get(f"{m.table}.{m.unit_id}", 0))
+        cardinality = stats["cardinality"].get(m.table, {})
+        cells = 1
+        for dim in by:
+            chosen = where.get(dim)
+            if chosen is not None:
+                cells *= len(chosen) if isinstance(chosen, (list, tuple)) else 1
+            else:  # distinct values, plus NULL
+                cells *= int(cardinality.get(dim, top)) + 1
+        if top <= 0 or cells * top > BITMAP_BYTES * 8:
+            return m.expr
+        return f"coalesce(bit_count(bitstring_agg({m.unit_id}, 1, {top})), 0)"
 
     def table(
         self,
@@ -204,6 +236,24 @@ _EXTRA_DIMS: dict[str, tuple[str, ...]] = {
 }
 
 
+def unit_statistics(cube: Cube) -> dict[str, Any]:
+    """For each fact counted by unit id: the largest id (ids are dense from 1) and an
+    estimate of the distinct values of each dimension (to size bitmaps per cell)."""
+    unit_ids: dict[str, int] = {}
+    cardinality: dict[str, dict[str, int]] = {}
+    for m in MEASURES:
+        if not m.unit_id:
+            continue
+        lists = {dim for dim, _ in m.lists}
+        dims = [d for d in cube.dimensions(m.name) if d not in lists]
+        parts = [f"max({m.unit_id})", *(f'approx_count_distinct("{d}")' for d in dims)]
+        row = cube.con.execute(f'SELECT {", ".join(parts)} FROM "{m.table}"').fetchone()
+        values = [int(v or 0) for v in row] if row else [0] * len(parts)
+        unit_ids[f"{m.table}.{m.unit_id}"] = values[0]
+        cardinality[m.table] = dict(zip(dims, values[1:], strict=True))
+    return {"unit_ids": unit_ids, "cardinality": cardinality}
+
+
 def build_cube(
     engine: Engine,
     country: str,
@@ -243,6 +293,7 @@ def finish_cube(
     meta = {
         "country": profile.code,
         "key_source": keys.label,
+        "unit_statistics": unit_statistics(Cube(con, profile)),
         "unkeyed_victim_records": int(unkeyed[0]) if unkeyed else 0,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": counts,

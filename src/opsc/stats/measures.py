@@ -24,6 +24,9 @@ class Measure:
     # cell, because lists hold distinct values); filtering tests membership.
     lists: tuple[tuple[str, str], ...] = ()
     where: str = ""  # fixed condition of the measure (SQL over the fact's columns)
+    # For a distinct count of linked units: the dense integer id (1..N) it counts. The cube
+    # then counts small tables with a bitmap per cell instead of a hash of every id.
+    unit_id: str = ""
 
 
 _CHILD_LISTS = (
@@ -79,6 +82,7 @@ MEASURES: tuple[Measure, ...] = (
         "perpetrator_record",
         "count(DISTINCT perpetrator_id)",
         "natural and legal persons, linked",
+        unit_id="perpetrator_id",
     ),
     Measure(
         "perpetrator_records",
@@ -93,6 +97,7 @@ MEASURES: tuple[Measure, ...] = (
         "proceeding",
         "count(DISTINCT proceeding_id)",
         "case x perpetrator x offence proceedings reaching the stage of the cell",
+        unit_id="proceeding_id",
     ),
     Measure(
         "proceeding_records",
@@ -116,6 +121,7 @@ MEASURES: tuple[Measure, ...] = (
         "service",
         "count(DISTINCT person_id)",
         "children who received at least one service of the cell",
+        unit_id="person_id",
     ),
     Measure(
         "interviews",
