@@ -17,19 +17,16 @@ pytest.importorskip("pyspark", reason="install the spark extra: pip install 'ops
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # PySpark 4.3 warns about pandas 3
-@pytest.mark.xfail(
-    strict=True,
-    reason="known open bug: on Spark the trained model scores no pairs (0 vs 94 on DuckDB); "
-    "SQL now runs without error, the cause is not yet found",
-)
+@pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")  # ... in toPandas
 def test_spark_gives_the_duckdb_clusters() -> None:
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     records = pseudonymise(population(150, seed=9), Encoder(b"test-key-not-a-secret-32-bytes!!"))
     config = LinkConfig(u_max_pairs=2e5)
     duck = link(records, VICTIM, config)
-    # The same trained model on both engines: the engines must agree on scoring and clusters.
+    # The same trained model on both engines (saved from DuckDB, its SQL rewritten for
+    # Spark): the engines must agree on every scored pair, weight and cluster.
     spark = link(records, VICTIM, LinkConfig(u_max_pairs=2e5, engine="spark"), model=duck.model)
     pd.testing.assert_frame_equal(spark.clusters, duck.clusters)
     both = duck.pairs.merge(spark.pairs, on=["unique_id_l", "unique_id_r"], suffixes=("", "_s"))
-    assert len(both) == len(duck.pairs) == len(spark.pairs)
+    assert len(both) == len(duck.pairs) == len(spark.pairs) > 50
     assert (both["match_weight"] - both["match_weight_s"]).abs().max() < 1e-6

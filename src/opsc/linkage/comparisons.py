@@ -26,7 +26,11 @@ def _fuzzy(c: Fuzzy, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreato
     else:
         levels.append(cll.NullLevel(c.bloom))
     exact = cll.ExactMatchLevel(c.token)
-    levels.append(exact.configure(tf_adjustment_column=c.token) if c.term_frequency else exact)
+    if c.term_frequency:
+        # The level is its own exact-match level: no need for Splink to find it by parsing
+        # SQL, which fails once a model saved from DuckDB is read in Spark's dialect.
+        exact.configure(tf_adjustment_column=c.token, disable_tf_exact_match_detection=True)
+    levels.append(exact)
     if c.phonetic:
         levels.append(cll.ExactMatchLevel(c.phonetic))
     if mode == "pseudonymised":

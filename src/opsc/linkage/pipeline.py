@@ -7,12 +7,14 @@ hand-weighted. Deterministic keys and analyst decisions then adjust the graph of
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import sqlglot
 from splink import Linker, SettingsCreator, block_on
 
 from opsc.linkage.bloom import expand_bloom
@@ -171,7 +173,35 @@ def make_linker(
     prepared: pd.DataFrame, model: SettingsCreator | dict[str, Any], config: LinkConfig
 ) -> Linker:
     api = db_api(config.engine, config.options)
+    if isinstance(model, dict):
+        model = for_dialect(model, api.sql_dialect.sqlglot_dialect)
     return Linker(api.register(prepared), model, log_level=None)
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A saved model's SQL rewritten for another engine's dialect (a model trained on
+    DuckDB quotes names with double quotes, which Spark SQL reads as strings)."""
+    source = model.get("sql_dialect")
+    if source == dialect:
+        return model
+    out = copy.deepcopy(model)
+
+    def rewrite(sql: str) -> str:
+        if sql.strip().upper() == "ELSE":
+            return sql
+        return str(sqlglot.transpile(sql, read=source, write=dialect)[0])
+
+    for comparison in out.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            if "sql_condition" in level:
+                level["sql_condition"] = rewrite(level["sql_condition"])
+    for rule in out.get("blocking_rules_to_generate_predictions", []):
+        if isinstance(rule, dict) and "blocking_rule" in rule:
+            rule["blocking_rule"] = rewrite(rule["blocking_rule"])
+            if "sql_dialect" in rule:
+                rule["sql_dialect"] = dialect
+    out["sql_dialect"] = dialect
+    return out
 
 
 def score(linker: Linker, config: LinkConfig) -> pd.DataFrame:
