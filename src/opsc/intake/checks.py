@@ -87,13 +87,18 @@ def build_typed(
     columns: dict[str, int],
     fmt: str,
     profile: Profile,
+    scan: str,
+    n_cols: int,
 ) -> int:
-    """Create `t` from `raw`; return the number of non-blank data rows.
+    """Create `t` from the text records of `scan` (record 0 is the header row); return the
+    number of non-blank data rows.
 
-    `t` is a view over table `t0`: text fields that need no parsing are stored once and
-    exposed under both names, which halves memory for the long token columns.
+    The file is read once, straight into table `t0` (one row per record, in file order, so
+    `rowid + 1` is the spreadsheet row). `t` is a view over it without the header and blank
+    lines: text fields that need no parsing are stored once and exposed under both names,
+    which halves memory for the long token columns.
     """
-    selects = ["CAST(rowid + 1 AS BIGINT) AS _row"]
+    selects = []
     aliases = []
     for f in contract.fields:
         if f.name not in columns:
@@ -109,19 +114,28 @@ def build_typed(
         else:
             selects.append(f"{raw} AS {q(f.name + '__raw')}")
         selects.append(f"{parsed} AS {q(f.name)}")
-    n_cols = len(con.execute("DESCRIBE raw").fetchall())
     # Empty cells are read as NULL; a row with no value at all is a blank line, skipped.
-    # (Insertion order is kept, so `t` is in row order without sorting.)
-    any_value = f"COALESCE({', '.join(f'column{i}' for i in range(n_cols))}) IS NOT NULL"
+    blank = f"COALESCE({', '.join(f'column{i}' for i in range(n_cols))}) IS NULL"
     con.execute("DROP VIEW IF EXISTS t")
     con.execute(
-        f"CREATE OR REPLACE TABLE t0 AS SELECT {', '.join(selects)} FROM raw "
-        f"WHERE rowid > 0 AND {any_value}"
+        f"CREATE OR REPLACE TABLE t0 AS SELECT {', '.join(selects)}, {blank} AS _blank FROM {scan}"
     )
-    con.execute(f"CREATE VIEW t AS SELECT *{''.join(', ' + a for a in aliases)} FROM t0")
-    con.execute("DROP TABLE raw")  # the text copy is no longer needed: free its memory
+    con.execute(
+        "CREATE VIEW t AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, *"
+        f"{''.join(', ' + a for a in aliases)} FROM t0 WHERE rowid > 0 AND NOT _blank"
+    )
     row = con.execute("SELECT count(*) FROM t").fetchone()
     return int(row[0]) if row else 0
+
+
+def column_counts(con: duckdb.DuckDBPyConnection, scan: str, columns: list[int]) -> dict[int, int]:
+    """Non-empty cells of each of `columns` over every record, header included (one scan;
+    asked only for columns whose header cell is blank)."""
+    if not columns:
+        return {}
+    counts = ", ".join(f"count(column{i})" for i in columns)  # empty cells are NULL
+    row = con.execute(f"SELECT {counts} FROM {scan}").fetchone() or (0,) * len(columns)
+    return dict(zip(columns, (int(n) for n in row), strict=True))
 
 
 def _upper_case_list(codelist: str, profile: Profile) -> bool:

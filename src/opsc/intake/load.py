@@ -35,7 +35,7 @@ def load_rows(
     country: str,
     replaced: list[int],
 ) -> int:
-    """Write the validated rows of DuckDB table `t` into the store; return the row count."""
+    """Write the validated rows of DuckDB view `t` into the store; return the row count."""
     if not replaced:
         return _load_new(conn, duck, contract, _fixed(contract, sub_id, inst, country))
     table = _table(contract.table)
@@ -146,38 +146,41 @@ def _load_new(
     contract: Contract,
     fixed: dict[str, Any],
 ) -> int:
-    """Insert every row of `t0` as new: ids are `first + rowid`, computed by DuckDB."""
+    """Insert every row of `t` as new: ids are `first + _row - 2`, computed by DuckDB (a
+    blank line leaves an unused id; the whole span is reserved)."""
     table = _table(contract.table)
     fks = [fk for fk in contract.foreign_keys if fk.column in table.c]
     own = [f for f in contract.fields if f.name in table.c and f.name not in contract.children]
     as_text = conn.dialect.name == "sqlite"  # SQLite keeps dates as ISO text
-    n = int((duck.execute("SELECT count(*) FROM t0").fetchone() or (0,))[0])
-    first = reserve_ids(conn, contract.table, n)
-    exprs = [f"{first} + t0.rowid"] + [_sql_literal(v) for v in fixed.values()]
+    n, last = duck.execute("SELECT count(*), max(_row) FROM t").fetchone() or (0, None)
+    if not n:
+        return 0
+    first = reserve_ids(conn, contract.table, int(last) - 1)
+    exprs = [f"{first} - 2 + t._row"] + [_sql_literal(v) for v in fixed.values()]
     for f in own:
-        col = f't0."{f.name}"'
+        col = f't."{f.name}"'
         exprs.append(f"strftime({col}, '%Y-%m-%d')" if as_text and f.type == "date" else col)
     exprs += [f"r{i}.id" for i, _ in enumerate(fks)]
     joins = "".join(
-        f' LEFT JOIN "ref_{fk.target}" r{i} ON r{i}.agency_id = t0."{fk.field}"'
+        f' LEFT JOIN "ref_{fk.target}" r{i} ON r{i}.agency_id = t."{fk.field}"'
         for i, fk in enumerate(fks)
     )
     columns = ["id", *fixed, *(f.name for f in own), *(fk.column for fk in fks)]
     if "submission_id" not in table.c:
-        rows = duck.execute(f"SELECT {', '.join(exprs)} FROM t0{joins}").fetchall()
+        rows = duck.execute(f"SELECT {', '.join(exprs)} FROM t{joins}").fetchall()
         _replace_by_key(conn, contract, table, columns, rows)
         insert_rows(conn, contract.table, columns, rows)
     else:
-        _stream(conn, duck, f"SELECT {', '.join(exprs)} FROM t0{joins}", contract.table, columns)
+        _stream(conn, duck, f"SELECT {', '.join(exprs)} FROM t{joins}", contract.table, columns)
     for name, (child, parent_col, value_col) in contract.children.items():
         defaults = _scalar_defaults(_table(child), (parent_col, value_col))
         extra = "".join(f", {_sql_literal(v)}" for v in defaults.values())
         sql = (
-            f"SELECT DISTINCT {first} + rowid, unnest(string_split(\"{name}\", ' ')){extra} "
-            f'FROM t0 WHERE "{name}" IS NOT NULL AND "{name}" <> \'\''
+            f"SELECT DISTINCT {first} - 2 + _row, unnest(string_split(\"{name}\", ' ')){extra} "
+            f'FROM t WHERE "{name}" IS NOT NULL AND "{name}" <> \'\''
         )
         _stream(conn, duck, sql, child, [parent_col, value_col, *defaults])
-    return n
+    return int(n)
 
 
 def _stream(

@@ -1,8 +1,12 @@
-"""Read a submission file (CSV in any usual encoding and delimiter, or XLSX) into DuckDB.
+"""Read a submission file (CSV in any usual encoding and delimiter, or XLSX) with DuckDB.
 
-Everything lands as text in a table `raw` whose first record is the header row, so that
-`rowid + 1` is the row number the user sees in a spreadsheet. Values are never changed
-here: types and codes are checked later, against the contract.
+Reading only looks at the header row: the file becomes a UTF-8 CSV (transcoded or
+extracted from the workbook into the validation's work folder when needed) and `scan_sql`
+is the DuckDB `read_csv` that yields every record as text, in file order, with columns
+column0..N. The typed table is built straight from that scan (see `checks.build_typed`),
+so a large file is parsed once and never held twice. Record k of the scan (0 = the header)
+is spreadsheet row k + 1. Values are never changed here: types and codes are checked later,
+against the contract.
 """
 
 from __future__ import annotations
@@ -34,34 +38,39 @@ class ReadError(Exception):
 
 @dataclass
 class Source:
-    """A file loaded as text into `con` (table `raw`, columns column0..N)."""
+    """A readable file: its header row and how to scan every record as text."""
 
-    con: duckdb.DuckDBPyConnection
+    path: Path  # a UTF-8 CSV (the original file, or its transcoded / extracted copy)
     headers: list[str]
-    rows: int  # data rows, header excluded
+    header_cells: list[str | None]  # the header row as read (None for an empty cell)
     format: str  # csv / xlsx
     encoding: str = "utf-8"
     delimiter: str = ","
     errors: list[ErrorRecord] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def scan_sql(self) -> str:
+        """A DuckDB table expression with every record (header included) as text."""
+        return _scan_sql(self.path, self.delimiter, len(self.headers))
 
-def read_source(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Source:
-    """Load `path` into a DuckDB table `raw`; raise ReadError when it cannot be read."""
+
+def read_source(path: Path, con: duckdb.DuckDBPyConnection, workdir: Path) -> Source:
+    """Check that `path` can be read and read its header row; copies made on the way (a
+    transcoded CSV, a workbook's sheet) go to `workdir` and must live as long as the scan.
+    Raise ReadError when the file cannot be read."""
     if not path.is_file():
         raise ReadError([ErrorRecord("file-not-found", params={"path": str(path)})])
-    con = con or duckdb.connect()
     suffix = path.suffix.lower()
     size = path.stat().st_size
     if suffix in (".xlsx", ".xlsm"):
         _check_size(size, MAX_XLSX_BYTES)
-        with tempfile.TemporaryDirectory(prefix="opsc-xlsx-") as tmp:
-            csv_path = Path(tmp) / "sheet.csv"
-            try:
-                sheet, notes, cell_errors = xlsx_to_csv(path, csv_path)
-            except XlsxRefused as exc:
-                raise ReadError([exc.error]) from exc
-            source = _load_csv(con, csv_path, "utf-8", ",")
+        csv_path = Path(tempfile.mkdtemp(prefix="xlsx-", dir=workdir)) / "sheet.csv"
+        try:
+            sheet, notes, cell_errors = xlsx_to_csv(path, csv_path)
+        except XlsxRefused as exc:
+            raise ReadError([exc.error]) from exc
+        source = _probe_csv(con, csv_path, "utf-8", ",")
         source.format = "xlsx"
         source.notes = [f"sheet {sheet!r}", *notes]
         source.errors = cell_errors
@@ -75,18 +84,16 @@ def read_source(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Sou
     text_sample = sample.decode(encoding, errors="ignore")
     delimiter = detect_delimiter(text_sample)
     if encoding == "utf-8":
-        return _load_csv(con, path, encoding, delimiter)
-    # DuckDB reads UTF-8 only: transcode to a temporary file, streaming.
-    with tempfile.TemporaryDirectory(prefix="opsc-csv-") as tmp:
-        utf8 = Path(tmp) / "utf8.csv"
-        with (
-            path.open(encoding=encoding, newline="") as src,
-            utf8.open("w", encoding="utf-8", newline="") as dst,
-        ):
-            while chunk := src.read(1 << 20):
-                dst.write(chunk)
-        source = _load_csv(con, utf8, encoding, delimiter)
-    return source
+        return _probe_csv(con, path, encoding, delimiter)
+    # DuckDB reads UTF-8 only: transcode to the work folder, streaming.
+    utf8 = Path(tempfile.mkdtemp(prefix="csv-", dir=workdir)) / "utf8.csv"
+    with (
+        path.open(encoding=encoding, newline="") as src,
+        utf8.open("w", encoding="utf-8", newline="") as dst,
+    ):
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
+    return _probe_csv(con, utf8, encoding, delimiter)
 
 
 def _check_size(size: int, limit: int) -> None:
@@ -119,33 +126,39 @@ def detect_delimiter(text: str) -> str:
     return best if header.count(best) else ","
 
 
-def _load_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str, delimiter: str) -> Source:
-    con.execute("DROP TABLE IF EXISTS raw")
+def _options(path: Path, delimiter: str) -> str:
+    return (
+        f"read_csv({_lit(str(path))}, delim = {_lit(delimiter)}, header = false, "
+        "all_varchar = true, quote = '\"', escape = '\"', null_padding = true, "
+        "strict_mode = false, auto_detect = true, sample_size = -1, encoding = 'utf-8'"
+    )
+
+
+def _scan_sql(path: Path, delimiter: str, n_columns: int) -> str:
+    names = ", ".join(f"'column{i}'" for i in range(n_columns))
+    return f"{_options(path, delimiter)}, names = [{names}])"
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _probe_csv(con: duckdb.DuckDBPyConnection, path: Path, encoding: str, delimiter: str) -> Source:
+    """The header row, read with the same options as the full scan (same columns)."""
     try:
-        con.execute(
-            "CREATE TABLE raw AS SELECT * FROM read_csv(?, delim = ?, header = false, "
-            "all_varchar = true, quote = '\"', escape = '\"', null_padding = true, "
-            "strict_mode = false, auto_detect = true, sample_size = -1, "
-            "encoding = 'utf-8')",
-            [str(path), delimiter],
-        )
+        first = con.execute(f"SELECT * FROM {_options(path, delimiter)}) LIMIT 1").fetchone()
     except duckdb.Error as exc:
-        reason = str(exc).splitlines()[0]
-        if "No files found" in reason or "empty" in reason.lower():
-            raise ReadError([ErrorRecord("empty-file")]) from exc
-        raise ReadError([ErrorRecord("file-unreadable", params={"reason": reason})]) from exc
-    n = int(_scalar(con, "SELECT count(*) FROM raw"))
-    if n == 0:
+        raise read_error(exc) from exc
+    if not first:
         raise ReadError([ErrorRecord("empty-file")])
-    columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
-    first = con.execute("SELECT * FROM raw WHERE rowid = 0").fetchone() or ()
-    headers = [(h or "").strip().lstrip("\ufeff") for h in first]
-    if columns != [f"column{i}" for i in range(len(columns))]:
-        renames = ", ".join(f'"{c}" AS column{i}' for i, c in enumerate(columns))
-        con.execute(f"CREATE OR REPLACE TABLE raw AS SELECT {renames} FROM raw")
-    return Source(con, headers, n - 1, "csv", encoding, delimiter)
+    cells = [None if h is None else str(h) for h in first]
+    headers = [(h or "").strip().lstrip("\ufeff") for h in cells]
+    return Source(path, headers, cells, "csv", encoding, delimiter)
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row else 0
+def read_error(exc: duckdb.Error) -> ReadError:
+    """The error records for a file DuckDB could not read."""
+    reason = str(exc).splitlines()[0]
+    if "No files found" in reason or "empty" in reason.lower():
+        return ReadError([ErrorRecord("empty-file")])
+    return ReadError([ErrorRecord("file-unreadable", params={"reason": reason})])

@@ -19,6 +19,7 @@ from opsc import settings
 from opsc.intake.checks import (
     LIMIT,
     build_typed,
+    column_counts,
     duplicate_checks,
     field_checks,
     load_codes,
@@ -26,8 +27,8 @@ from opsc.intake.checks import (
 )
 from opsc.intake.contracts import Contract, codes_for
 from opsc.intake.errors import ErrorRecord
-from opsc.intake.headers import match_headers
-from opsc.intake.reader import ReadError, Source, read_source
+from opsc.intake.headers import header_key, match_headers
+from opsc.intake.reader import ReadError, Source, read_error, read_source
 from opsc.intake.refs import load_refs
 from opsc.intake.rules import RuleContext, rules, steps_table_sql
 from opsc.reference import Profile
@@ -118,7 +119,7 @@ def validate_file(
     workdir = tempfile.TemporaryDirectory(prefix="opsc-intake-")
     con = workspace(Path(workdir.name))
     try:
-        source = read_source(path, con)
+        source = read_source(path, con, Path(workdir.name))
     except ReadError as exc:
         con.close()
         workdir.cleanup()
@@ -169,11 +170,19 @@ def _check_loaded(
     if source.format == "csv" and (source.encoding != "utf-8" or source.delimiter != ","):
         report.notes.append(f"read as {source.encoding}, delimiter {source.delimiter!r}")
     report.add(source.errors)
-    has_data = _columns_with_data(con, len(source.headers))
-    headers = match_headers(contract, source.headers, has_data)
-    report.add(headers.errors)
-    clock = time.perf_counter()
-    report.rows = build_typed(con, contract, headers.columns, source.format, profile)
+    scan = source.scan_sql
+    try:
+        has_data = _columns_with_data(con, source)
+        headers = match_headers(contract, source.headers, has_data)
+        report.add(headers.errors)
+        clock = time.perf_counter()
+        n_cols = len(source.headers)
+        report.rows = build_typed(
+            con, contract, headers.columns, source.format, profile, scan, n_cols
+        )
+    except duckdb.Error as exc:  # e.g. a broken quote far down the file
+        report.add(read_error(exc).errors)
+        return
     report.timings["parse"] = time.perf_counter() - clock
     if report.rows == 0:
         report.add([ErrorRecord("no-rows", row=2)])
@@ -243,9 +252,10 @@ def settings_memory() -> str:
     return value
 
 
-def _columns_with_data(con: duckdb.DuckDBPyConnection, n: int) -> list[bool]:
-    if n == 0:
-        return []
-    counts = ", ".join(f"count(column{i})" for i in range(n))  # empty cells are NULL
-    row = con.execute(f"SELECT {counts} FROM raw WHERE rowid > 0").fetchone() or (0,) * n
-    return [bool(c) for c in row]
+def _columns_with_data(con: duckdb.DuckDBPyConnection, source: Source) -> list[bool]:
+    """For each column: does it hold a value below the header? Only columns with a blank
+    header need the answer (a blank header over data is an error; over nothing, ignored)."""
+    blank = [i for i, h in enumerate(source.headers) if not header_key(h)]
+    counts = column_counts(con, source.scan_sql, blank)
+    in_header = [int(c is not None) for c in source.header_cells]
+    return [i not in counts or counts[i] > in_header[i] for i in range(len(source.headers))]
