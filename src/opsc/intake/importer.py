@@ -3,7 +3,9 @@
 The same bytes sent twice are a no-op (SHA-256 of the file). A different file for the same
 institution, contract and period supersedes the earlier one: rows with the same agency id
 are updated in place (so records that refer to them stay valid), new ones are inserted,
-missing ones deleted, and the earlier submission stays in the store marked `superseded`.
+missing ones deleted, and the earlier submission stays in the store marked `superseded`;
+its rows as they were go to `record_archive`, each marked unchanged, updated or deleted
+(`opsc.intake.archive`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, Table, select
 from sqlalchemy.exc import IntegrityError
 
+from opsc.intake.archive import archive_superseded, mark_changes
 from opsc.intake.contracts import Contract
 from opsc.intake.errors import ErrorRecord
 from opsc.intake.load import load_rows
@@ -136,9 +139,11 @@ def submit_file(
             nested = conn.begin_nested()
             clock = time.perf_counter()
             try:
+                archive_superseded(conn, contract, replaced, sub_id)
                 rows = load_rows(
                     conn, validation.con, contract, sub_id, inst, profile.code, replaced
                 )
+                changes = mark_changes(conn, contract, sub_id) if replaced else {}
                 nested.commit()
                 report.timings["load"] = time.perf_counter() - clock
             except IntegrityError as exc:
@@ -151,10 +156,15 @@ def submit_file(
                     {"status": "rejected", "note": _counts_note(report)},
                 )
                 return SubmitResult("rejected", sub_id, report)
+            changed = ", ".join(f"{v} {k}" for k, v in changes.items())
             for old in replaced:
                 conn.execute(
                     sub_table.update().where(sub_table.c.id == old),
-                    {"status": "superseded", "note": f"superseded by submission {sub_id}"},
+                    {
+                        "status": "superseded",
+                        "note": f"superseded by submission {sub_id}"
+                        + (f" (rows: {changed}; old values in record_archive)" if changed else ""),
+                    },
                 )
             conn.execute(
                 sub_table.update().where(sub_table.c.id == sub_id),

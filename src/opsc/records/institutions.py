@@ -60,3 +60,23 @@ class Submission(Base):
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class RecordArchive(Base):
+    """A stored row as it was before a corrected resubmission superseded its submission.
+
+    Every row of the superseded submission is kept here (`data`: its stored values and
+    multi-valued fields, as JSON) with what the new submission did to it: `unchanged`,
+    `updated` (values differ; the row keeps its id so references stay valid) or `deleted`.
+    """
+
+    __tablename__ = "record_archive"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int]
+    agency_id: Mapped[str | None] = mapped_column(String(80))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    superseded_by: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    change: Mapped[str] = mapped_column(String(10))  # unchanged / updated / deleted
+    data: Mapped[str] = mapped_column(Text)
