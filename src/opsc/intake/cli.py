@@ -1,5 +1,5 @@
 """`opsc contract`, `opsc template`, `opsc keygen`, `opsc pseudonymise`, `opsc validate`,
-`opsc submit`: thin typer commands over the intake library."""
+`opsc submit`, `opsc export`: thin typer commands over the intake library."""
 
 from __future__ import annotations
 
@@ -17,11 +17,16 @@ from sqlalchemy import select
 from opsc.intake.annotate import annotate
 from opsc.intake.contracts import ContractError, all_contracts, get_contract
 from opsc.intake.docs import contract_markdown
+from opsc.intake.export import ExportError, export_records
 from opsc.intake.importer import SubmitError, submit_file
 from opsc.intake.manifest import ManifestError, ManifestItem, submit_manifest
 from opsc.intake.pseudonym import generate_key, load_key, pseudonymise_file, pseudonymise_manifest
 from opsc.intake.pseudonym.keys import KeyFileError
-from opsc.intake.pseudonym.stream import PseudonymiseError, PseudonymiseResult
+from opsc.intake.pseudonym.stream import (
+    PseudonymiseError,
+    PseudonymiseResult,
+    read_case_dates,
+)
 from opsc.intake.report import print_report, report_json
 from opsc.intake.templates import write_template
 from opsc.intake.validate import validate_file
@@ -88,11 +93,17 @@ def template(
 
 def keygen(
     keyfile: Annotated[Path, typer.Argument(help="Where to write the new key.")],
-    version: Annotated[str, typer.Option("--version", help="Key version name, e.g. 2026-1.")],
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            help="Key version name, e.g. 2026-1; default: today's date (YYYY-MM-DD).",
+        ),
+    ] = None,
 ) -> None:
     """Create a linkage key (keep it at the institution; it never goes to the central store)."""
     try:
-        key = generate_key(keyfile, version)
+        key = generate_key(keyfile, version or date.today().isoformat())
     except KeyFileError as exc:
         raise _fail(str(exc)) from exc
     from opsc.intake.pseudonym.keys import fingerprint
@@ -109,6 +120,17 @@ def pseudonymise(
     manifest: Annotated[
         Path | None, typer.Option("--manifest", help="Pseudonymise a whole folder.")
     ] = None,
+    cases: Annotated[
+        Path | None,
+        typer.Option(
+            "--cases",
+            help="The institution's cases file: offence dates for each victim's age at the "
+            "offence (a manifest uses its own cases files).",
+        ),
+    ] = None,
+    contract: Annotated[
+        str, typer.Option("--contract", help="victims or perpetrators.")
+    ] = "victims",
 ) -> None:
     """Replace names, birth dates and IDs by keyed tokens and Bloom filters."""
     try:
@@ -124,7 +146,10 @@ def pseudonymise(
             return
         if source is None:
             raise _fail("give a FILE or --manifest DIR/manifest.json")
-        result = pseudonymise_file(source, output, linkage_key)
+        if contract not in ("victims", "perpetrators"):
+            raise _fail(f"--contract {contract!r}: only victims and perpetrators carry identifiers")
+        dates = read_case_dates(cases) if cases is not None else None
+        result = pseudonymise_file(source, output, linkage_key, contract, dates)
     except (KeyFileError, PseudonymiseError, ManifestError, OSError) as exc:
         raise _fail(str(exc)) from exc
     console.print(
@@ -217,6 +242,47 @@ def submit(
     print_report(result.report, console, lang)
     console.print(f"submission {result.submission_id}: {result.status} ({result.rows:,} rows)")
     raise typer.Exit(0 if result.status != "rejected" else 1)
+
+
+def export(
+    contract: Annotated[str, typer.Argument(help="Contract name, e.g. victims.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .csv or .xlsx.")],
+    institution: Annotated[
+        str | None, typer.Option("--institution", help="Only this institution's records.")
+    ] = None,
+    submission: Annotated[
+        int | None, typer.Option("--submission", help="Only the rows of this submission id.")
+    ] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    titles: Annotated[
+        str | None, typer.Option("--titles", help="Header row in es or en titles, not names.")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Export stored records in the contract's columns (formula-like cells neutralised)."""
+    engine = init_store(database)
+    try:
+        c = get_contract(contract)
+        with engine.connect() as conn:
+            inst = None
+            if institution is not None:
+                code = country or _country_of(engine, institution)
+                inst = conn.execute(
+                    select(Institution.id).where(
+                        Institution.country == code, Institution.code == institution
+                    )
+                ).scalar()
+                if inst is None:
+                    raise ExportError(f"institution {institution!r} is not registered for {code}")
+            result = export_records(
+                conn, c, output, institution_id=inst, submission_id=submission, lang=titles
+            )
+    except (ContractError, ExportError, SubmitError, OSError) as exc:
+        raise _fail(str(exc).strip("\"'")) from exc
+    finally:
+        engine.dispose()
+    note = f"; {result.neutralised} formula-like cells neutralised" if result.neutralised else ""
+    console.print(f"[green]✓[/green] {result.rows:,} rows → {output}{note}")
 
 
 def _progress(item: ManifestItem) -> None:

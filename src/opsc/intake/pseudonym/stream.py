@@ -3,6 +3,11 @@
 Rows are read and written one at a time (memory does not grow with the file); the clear
 columns are dropped and replaced by tokens, Bloom filters, birth year and age at offence.
 Other columns pass through untouched, in their order.
+
+Age at the offence is computed here, from the clear date of birth, so the exact age is known
+centrally without the date of birth leaving the institution. The offence date comes from the
+victims file when it has one, else from the institution's own cases file (`--cases`, or the
+cases file of the same institution in a manifest): the offence date, else the report date.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import csv
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -146,6 +152,60 @@ def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> d
     }
 
 
+CASE_DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "agency_case_id": ("agency_case_id", "case_id", "id_del_caso", "id_caso", "carpeta"),
+    "date_offence": ("date_offence", "date_of_the_offence", "fecha_del_delito", "fecha_hechos"),
+    "date_reported": ("date_reported", "fecha_de_denuncia", "fecha_denuncia"),
+}
+
+
+@contextmanager
+def _open_csv(path: Path) -> Iterator[Iterator[list[str]]]:
+    """A csv reader over `path` in its own encoding and delimiter; a workbook's sheet is
+    read through a temporary CSV."""
+    if not path.is_file():
+        raise PseudonymiseError(f"{path}: file not found")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        with tempfile.TemporaryDirectory(prefix="opsc-pseudo-") as tmp:
+            from opsc.intake.xlsx import xlsx_to_csv
+
+            csv_path = Path(tmp) / "sheet.csv"
+            xlsx_to_csv(path, csv_path)
+            with _open_csv(csv_path) as reader:
+                yield reader
+        return
+    with path.open("rb") as f:
+        sample = f.read(1 << 16)
+    encoding = detect_encoding(path, sample)
+    delimiter = detect_delimiter(sample.decode(encoding, errors="ignore"))
+    with path.open(encoding=encoding, newline="") as f:
+        yield csv.reader(f, delimiter=delimiter)
+
+
+def read_case_dates(cases: Path) -> dict[str, str]:
+    """Agency case id -> the date to measure a victim's age at: the offence date, else the
+    report date (as written in the institution's cases file; parsed later per victim)."""
+    with _open_csv(cases) as reader:
+        keys = [header_key(h.strip().lstrip("\ufeff")) for h in next(reader, [])]
+        where = {
+            name: next((i for i, k in enumerate(keys) if k in spellings), None)
+            for name, spellings in CASE_DATE_COLUMNS.items()
+        }
+        case_col, offence, reported = where.values()
+        if case_col is None:
+            raise PseudonymiseError(
+                f"{cases}: no agency_case_id column; give the institution's cases file"
+            )
+        dates: dict[str, str] = {}
+        for row in _rows(reader, len(keys)):
+            when = row[offence].strip() if offence is not None else ""
+            if not when and reported is not None:
+                when = row[reported].strip()
+            if when:
+                dates[row[case_col].strip()] = when
+    return dates
+
+
 def _clear_index(header: list[str]) -> dict[str, int]:
     keys = [header_key(h) for h in header]
     found: dict[str, int] = {}
@@ -157,34 +217,24 @@ def _clear_index(header: list[str]) -> dict[str, int]:
 
 
 def pseudonymise_file(
-    src: Path, dst: Path, key: LinkageKey, contract: str = "victims"
+    src: Path,
+    dst: Path,
+    key: LinkageKey,
+    contract: str = "victims",
+    case_dates: Mapping[str, str] | None = None,
 ) -> PseudonymiseResult:
     """Write `dst`: `src` without clear identifiers, with tokens and filters added.
 
     `contract` is victims (names, birth date, ID, age) or perpetrators (ID only).
+    `case_dates` (agency case id -> offence or report date) gives the date
+    a victim's age is measured at when the file itself has no offence date
+    (`read_case_dates`).
     """
     perpetrators = contract == "perpetrators"
     make = perpetrator_tokens if perpetrators else victim_tokens
     outputs = PERPETRATOR_OUTPUT if perpetrators else VICTIM_OUTPUT
-    if not src.is_file():
-        raise PseudonymiseError(f"{src}: file not found")
-    if src.suffix.lower() in (".xlsx", ".xlsm"):
-        with tempfile.TemporaryDirectory(prefix="opsc-pseudo-") as tmp:
-            from opsc.intake.xlsx import xlsx_to_csv
-
-            csv_path = Path(tmp) / "sheet.csv"
-            xlsx_to_csv(src, csv_path)
-            return pseudonymise_file(csv_path, dst, key, contract)
-    with src.open("rb") as f:
-        sample = f.read(1 << 16)
-    encoding = detect_encoding(src, sample)
-    delimiter = detect_delimiter(sample.decode(encoding, errors="ignore"))
     tok = Tokeniser(key)
-    with (
-        src.open(encoding=encoding, newline="") as fin,
-        dst.open("w", encoding="utf-8", newline="") as fout,
-    ):
-        reader = csv.reader(fin, delimiter=delimiter)
+    with _open_csv(src) as reader, dst.open("w", encoding="utf-8", newline="") as fout:
         header = next(reader, None)
         if header is None:
             raise PseudonymiseError(f"{src}: empty file, no header row")
@@ -199,6 +249,10 @@ def pseudonymise_file(
             )
         keys = [header_key(h) for h in header]
         offence_col = keys.index("date_offence") if "date_offence" in keys else None
+        case_col = next(
+            (keys.index(k) for k in CASE_DATE_COLUMNS["agency_case_id"] if k in keys), None
+        )
+        dates = case_dates if case_dates and case_col is not None else {}
         drop = set(clear.values())
         added = [c for c in outputs if c not in keys]
         # Existing output columns (e.g. an empty age_at_offence) are overwritten in place.
@@ -209,7 +263,10 @@ def pseudonymise_file(
         rows = 0
         for row in _rows(reader, len(header)):
             values = {name: row[i] for name, i in clear.items()}
-            out = make(tok, values, row[offence_col] if offence_col is not None else "")
+            when = row[offence_col] if offence_col is not None else ""
+            if not when.strip() and dates:
+                when = dates.get(row[case_col].strip(), "")  # type: ignore[index]
+            out = make(tok, values, when)
             for name, i in replace.items():
                 if out[name] or name != "age_at_offence":
                     row[i] = out[name]
@@ -246,6 +303,10 @@ def pseudonymise_manifest(
     data = json.loads(manifest.read_text(encoding="utf-8"))
     base = manifest.parent
     out_dir.mkdir(parents=True, exist_ok=True)
+    cases_of: dict[str, list[Path]] = {}
+    for entry in data.get("submissions", []):
+        if entry.get("contract") == "cases":
+            cases_of.setdefault(str(entry.get("institution")), []).append(base / entry["file"])
     if data.get("institutions_file"):
         shutil.copyfile(base / data["institutions_file"], out_dir / data["institutions_file"])
     for entry in data.get("submissions", []):
@@ -253,7 +314,11 @@ def pseudonymise_manifest(
         dst = out_dir / entry["file"]
         dst.parent.mkdir(parents=True, exist_ok=True)
         if entry.get("contract") in ("victims", "perpetrators") and has_clear_identifiers(src):
-            result = pseudonymise_file(src, dst.with_suffix(".csv"), key, entry["contract"])
+            dates: dict[str, str] = {}
+            if entry["contract"] == "victims":  # the same institution's cases: offence dates
+                for cases in cases_of.get(str(entry.get("institution")), []):
+                    dates.update(read_case_dates(cases))
+            result = pseudonymise_file(src, dst.with_suffix(".csv"), key, entry["contract"], dates)
             entry["file"] = str(Path(entry["file"]).with_suffix(".csv"))
             entry["pseudonymised"] = True
             if progress:
