@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from opsc.reference import load_profile
-from opsc.stats.cube import Cube, finish_cube
+from opsc.stats.cube import BUILD_MEMORY_LIMIT, Cube, configure_build, finish_cube
 from opsc.stats.dimensions import age_band_frame, geo_frame, offence_frame
 from opsc.stats.keys import KeySource
 
@@ -301,6 +301,11 @@ def main() -> None:
         default=None,
         help="time the queries on a cube file a previous run built (its build figures stand)",
     )
+    parser.add_argument(
+        "--memory-limit",
+        default=BUILD_MEMORY_LIMIT,
+        help=f"DuckDB memory limit of the build (default {BUILD_MEMORY_LIMIT}; 'none': DuckDB's)",
+    )
     args = parser.parse_args()
     if args.queries_only:
         cube = Cube.open(args.queries_only)
@@ -322,6 +327,7 @@ def main() -> None:
     profile = load_profile("MX")
     tmp = Path(tempfile.mkdtemp(prefix="opsc-bench-stats-"))
     con = duckdb.connect(str(tmp / "cube.duckdb"))
+    configure_build(con, None if args.memory_limit == "none" else args.memory_limit)
     con.register("dim_geo", geo_frame(profile))
     con.register("dim_offence", offence_frame(profile))
     con.register("dim_age", age_band_frame(profile))
@@ -356,6 +362,7 @@ def main() -> None:
                 "generate_seconds": round(generate_s, 2),
                 "build_seconds": round(build_s, 2),
                 "peak_rss_mb": round(rss_mb),
+                "memory_limit": args.memory_limit,
                 "cube_file_mb": round(db_mb),
                 "queries": results,
                 "slowest_query_seconds": worst,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opsc.stats import UnknownNameError
+from opsc.stats import StatsError, UnknownNameError
 from opsc.stats import cube as cube_module
+from opsc.stats.cube import configure_build
 from opsc.stats.measures import measure
 from opsc.stats.truth import compare
 from test_stats_support import demo_cube, noisy_cube
@@ -138,3 +140,17 @@ def test_large_tables_of_linked_units_fall_back_to_distinct_counts(
     assert cube.unit_statistics()["unit_ids"]["proceeding.proceeding_id"] >= cube.value(
         "proceedings"
     )
+
+
+def test_build_settings_bound_memory_and_refuse_a_bad_size() -> None:
+    con = duckdb.connect()
+    try:
+        with pytest.raises(StatsError, match=r"memory limit 'lots': write a size such as '4GB'"):
+            configure_build(con, "lots")
+        configure_build(con, "512MiB")
+        row = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
+        ).fetchone()
+        assert row == ("512.0 MiB", False)
+    finally:
+        con.close()

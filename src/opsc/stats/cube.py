@@ -8,6 +8,8 @@ into a DuckDB file, so dashboards and reports read tables instead of recomputing
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +51,9 @@ FACT_TABLES = (
     "legislation",
 )
 Filter = Mapping[str, str | int | Sequence[str | int]]
+# DuckDB memory during a build; beyond it DuckDB spills to disk (next to the cube file, or
+# in the system's temporary folder for an in-memory cube) instead of taking the machine.
+BUILD_MEMORY_LIMIT = "4GB"
 # Distinct counts of linked units use one bitmap of N bits per cell (N = number of units)
 # when the cells' bitmaps fit in this many bytes; larger tables fall back to a hash of ids.
 BITMAP_BYTES = 64 * 2**20
@@ -254,13 +259,32 @@ def unit_statistics(cube: Cube) -> dict[str, Any]:
     return {"unit_ids": unit_ids, "cardinality": cardinality}
 
 
+def configure_build(
+    con: duckdb.DuckDBPyConnection,
+    memory_limit: str | None = BUILD_MEMORY_LIMIT,
+    spill: Path | None = None,
+) -> None:
+    """Settings of a build: bounded memory with spilling to `spill` (DuckDB's default, the
+    file's `.tmp` folder, when None), and no insertion order to keep (every reader of the
+    cube sorts), which lets DuckDB write tables without buffering."""
+    if memory_limit is not None and not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", memory_limit):
+        raise StatsError(f"memory limit {memory_limit!r}: write a size such as '4GB' or '512MiB'")
+    con.execute("SET preserve_insertion_order = false")
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if spill is not None:
+        con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+
+
 def build_cube(
     engine: Engine,
     country: str,
     keys: KeySource | None = None,
     path: Path | None = None,
+    memory_limit: str | None = BUILD_MEMORY_LIMIT,
 ) -> Cube:
-    """Read the store, build every fact, and materialise them (in memory if no path)."""
+    """Read the store, build every fact, and materialise them (in memory if no path).
+    DuckDB's memory is limited to `memory_limit` (None: DuckDB's default, 80 % of RAM)."""
     start = time.perf_counter()
     profile = load_profile(country)
     keys = keys or unlinked()
@@ -270,6 +294,8 @@ def build_cube(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
     con = duckdb.connect(str(path) if path else ":memory:")
+    spill = None if path else Path(tempfile.gettempdir()) / "opsc-cube-spill"
+    configure_build(con, memory_limit, spill)
     register_sources(con, frames, profile, keys)
     return finish_cube(con, profile, keys, {"read_seconds": round(read_seconds, 3)}, start)
 
