@@ -7,7 +7,9 @@ rows that keep their agency id are updated in place so records referring to them
 
 from __future__ import annotations
 
+import queue
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,7 +191,7 @@ def _stream(
     """Rows of a DuckDB query into a store table: on PostgreSQL DuckDB writes CSV that COPY
     reads as bytes (no Python object per value); on SQLite, batches of tuples."""
     if conn.dialect.name != "postgresql":
-        for batch in _batches(duck.execute(sql)):
+        for batch in _prefetched(duck, sql):
             insert_rows(conn, table, columns, batch)
         return
     with tempfile.TemporaryDirectory(prefix="opsc-copy-") as tmp:
@@ -236,6 +238,44 @@ def _scalar_defaults(table: Table, skip: tuple[str, ...]) -> dict[str, Any]:
 
 def _child_select(contract: Contract) -> str:
     return "".join(f', t."{name}"' for name in contract.children)
+
+
+def _prefetched(duck: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[tuple[Any, ...]]]:
+    """Batches of a DuckDB query, the next one fetched in a thread while the caller writes
+    this one (SQLite writes pages without holding the GIL: the two overlap)."""
+    done = object()
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item: Any) -> bool:
+        """Hand `item` over unless the caller has stopped reading; say if it was taken."""
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in _batches(duck.execute(sql)):
+                if not offer(batch):
+                    return
+            offer(done)
+        except BaseException as exc:  # handed to the caller, raised there
+            offer(exc)
+
+    worker = threading.Thread(target=produce, name="opsc-intake-fetch", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _batches(cursor: Any) -> Iterator[list[tuple[Any, ...]]]:

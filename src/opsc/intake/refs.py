@@ -10,7 +10,7 @@ from collections.abc import Collection
 from typing import Any
 
 import duckdb
-import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy import Connection, text
 
 from opsc.intake.contracts import Contract, get_contract
@@ -35,8 +35,8 @@ def _put(con: duckdb.DuckDBPyConnection, name: str, rows: list[Any], columns: li
     con.execute(
         f'CREATE OR REPLACE TABLE "{name}" (' + ", ".join(f"{c} {TYPES[c]}" for c in columns) + ")"
     )
-    if rows:
-        frame = pd.DataFrame(rows, columns=columns).astype(object)
+    if rows:  # column by column through Arrow: no Python object per cell on the way in
+        frame = pa.table([pa.array(values) for values in zip(*rows, strict=True)], names=columns)
         con.register("_frame", frame)
         con.execute(f'INSERT INTO "{name}" SELECT {typed} FROM _frame')
         con.unregister("_frame")
