@@ -40,6 +40,8 @@ from opsc.intake.importer import submit_file
 from opsc.intake.pseudonym import load_key, pseudonymise_file
 from opsc.records.db import connect
 t0 = time.perf_counter()  # imports excluded: each phase times only its own work
+_use = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = _use.ru_utime + _use.ru_stime
 if phase == "duckdb":
     con = duckdb.connect()
     con.execute("CREATE TABLE x AS SELECT * FROM read_csv(?, all_varchar = true)", [str(path)])
@@ -58,8 +60,11 @@ else:
     rows = result.rows
     phases = {k: round(v, 2) for k, v in result.report.timings.items()}
 seconds = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak, "phases": phases}))
+use = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process
+cpu = use.ru_utime + use.ru_stime - cpu0
+peak = use.ru_maxrss / 1024
+print(json.dumps({"rows": rows, "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak,
+                  "phases": phases}))
 """
 
 
@@ -143,6 +148,7 @@ def measure(name: str, url: str, cases: Path, victims: Path, figures: dict[str, 
     figures[f"{name}_cases_rows"] = int(c["rows"])
     figures[f"{name}_cases_seconds"] = round(c["seconds"], 1)
     figures[f"{name}_victims_seconds"] = round(v["seconds"], 1)
+    figures[f"{name}_victims_cpu_seconds"] = round(v["cpu_seconds"], 1)
     figures[f"{name}_victims_peak_mb"] = round(v["peak_mb"])
     figures[f"{name}_victims_phases"] = v["phases"]
 
@@ -157,6 +163,7 @@ def main() -> None:
         "benchmark": "intake",
         "rows": n,
         "machine": f"{os.cpu_count()} cores, {platform.system()}",
+        "load_average_start": Path("/proc/loadavg").read_text().split()[:3],
     }
     with tempfile.TemporaryDirectory(prefix="opsc-bench-intake-") as tmp:
         work = Path(tmp)
@@ -169,9 +176,11 @@ def main() -> None:
         victims = work / "victims.csv"
         p = run_phase("pseudonymise", "", str(clear), str(victims), str(work / "key"))
         figures["pseudonymise_seconds"] = round(p["seconds"], 1)
+        figures["pseudonymise_cpu_seconds"] = round(p["cpu_seconds"], 1)
         figures["pseudonymise_peak_mb"] = round(p["peak_mb"])
         duck = run_phase("duckdb", "", str(victims))
         figures["duckdb_read_csv_seconds"] = round(duck["seconds"], 2)
+        figures["duckdb_read_csv_cpu_seconds"] = round(duck["cpu_seconds"], 2)
         measure("sqlite", f"sqlite:///{work / 'bench.db'}", cases, victims, figures)
         pg = os.environ.get("OPSC_BENCH_POSTGRES_URL") or os.environ.get("OPSC_TEST_POSTGRES_URL")
         if pg:
@@ -183,6 +192,7 @@ def main() -> None:
             if f"{name}_victims_seconds" in figures:
                 ratio = float(figures[f"{name}_victims_seconds"]) / duck["seconds"]  # type: ignore[arg-type]
                 figures[f"{name}_ratio_to_duckdb"] = round(ratio, 1)
+    figures["load_average_end"] = Path("/proc/loadavg").read_text().split()[:3]
     for key, value in figures.items():
         print(f"{key:>28}: {value}")
     print(json.dumps(figures))
