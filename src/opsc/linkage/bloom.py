@@ -35,11 +35,35 @@ def expand_bloom(values: pd.Series, field: str) -> tuple[pd.DataFrame, int]:
     Every filter of one field must have the same length (one linkage key, one encoding);
     the error names the first row that differs.
     """
-    raw: list[bytes | None] = []
+    objects = values.to_numpy(dtype=object)
+    present = np.asarray(pd.notna(objects), dtype=bool)
+    present[present] = objects[present] != ""
+    texts = [str(v) for v in objects[present].tolist()]
+    try:
+        raw = [binascii.a2b_base64(t, strict_mode=True) for t in texts]
+    except (binascii.Error, ValueError):
+        raw = []
+    if len(raw) != len(texts) or len({len(r) for r in raw}) > 1:
+        _explain(values, field)  # raises, naming the first bad row
+    size = len(raw[0]) if raw else 8
+    n_words = max(1, -(-size // 8))
+    buf = np.zeros((len(objects), n_words * 8), dtype=np.uint8)
+    if raw:  # one copy of all filters (they have one size), not one per row
+        buf[present, :size] = np.frombuffer(b"".join(raw), dtype=np.uint8).reshape(-1, size)
+    words = buf.view(">i8").astype(np.int64)
+    pops = np.bitwise_count(buf).sum(axis=1, dtype=np.int64)
+    out: dict[str, pd.Series] = {}
+    for i, name in enumerate(word_columns(field, n_words)):
+        out[name] = _nullable(words[:, i], present, values.index)
+    out[pop_column(field)] = _nullable(pops, present, values.index)
+    return pd.DataFrame(out, index=values.index), n_words
+
+
+def _explain(values: pd.Series, field: str) -> None:
+    """Find the first filter that is not base64 or differs in size, and say so."""
     size = None
     for row, value in enumerate(values.tolist(), start=1):
         if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
-            raw.append(None)
             continue
         try:
             data = base64.b64decode(str(value), validate=True)
@@ -55,27 +79,13 @@ def expand_bloom(values: pd.Series, field: str) -> tuple[pd.DataFrame, int]:
                 f"row {row}, field {field}: filter of {len(data) * 8} bits where earlier rows "
                 f"have {size * 8}; all records must be encoded with the same key and settings"
             )
-        raw.append(data)
-    n_words = max(1, -(-(size or 8) // 8))
-    pad = n_words * 8
-    present = np.array([r is not None for r in raw], dtype=bool)
-    buf = np.zeros((len(raw), pad), dtype=np.uint8)
-    for i, r in enumerate(raw):
-        if r is not None:
-            buf[i, : len(r)] = np.frombuffer(r, dtype=np.uint8)
-    words = buf.view(">i8").astype(np.int64)
-    pops = np.unpackbits(buf, axis=1).sum(axis=1).astype(np.int64)
-    out: dict[str, pd.Series] = {}
-    for i, name in enumerate(word_columns(field, n_words)):
-        out[name] = _nullable(words[:, i], present, values.index)
-    out[pop_column(field)] = _nullable(pops, present, values.index)
-    return pd.DataFrame(out, index=values.index), n_words
+    raise LinkageInputError(f"field {field}: filters could not be read; re-send them as base64")
 
 
 def _nullable(
     values: npt.NDArray[np.int64], present: npt.NDArray[np.bool_], index: pd.Index
 ) -> pd.Series:
-    return pd.Series(pd.array(values, dtype="Int64"), index=index).where(present)
+    return pd.Series(pd.arrays.IntegerArray(values, ~present), index=index)
 
 
 def dice_sql(field: str, n_words: int) -> str:
