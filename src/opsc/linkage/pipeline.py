@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import sqlglot
 from splink import Linker, SettingsCreator, block_on
@@ -254,10 +255,12 @@ def cluster(
         strengths.append(np.full(len(acc), 3.0))
     left, right = np.concatenate(lefts), np.concatenate(rights)
     strength = np.concatenate(strengths)
-    cannot = None
+    cannot_l, cannot_r = distinct_pairs(prepared, spec.distinct_within)
     if decisions.rejected:
         rejected = np.array(sorted(decisions.rejected), dtype=np.int64)
-        cannot = (rejected[:, 0], rejected[:, 1])
+        cannot_l = np.concatenate([cannot_l, rejected[:, 0]])
+        cannot_r = np.concatenate([cannot_r, rejected[:, 1]])
+    cannot = (cannot_l, cannot_r) if len(cannot_l) else None
     ids = prepared[ID].to_numpy(np.int64)
     if spec.exclusive:
         codes = pd.factorize(prepared[spec.exclusive], use_na_sentinel=True)[0]
@@ -266,6 +269,25 @@ def cluster(
         codes_of = np.full(len(ids), -1, dtype=np.int64)
     cluster_ids = constrained_components(ids, left, right, strength, codes_of, cannot)
     return pd.DataFrame({ID: ids, "cluster_id": cluster_ids})
+
+
+def distinct_pairs(
+    prepared: pd.DataFrame, columns: tuple[str, ...]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every pair of records sharing all of `columns` (none missing): certainly distinct."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not columns:
+        return empty, empty
+    sub = prepared.dropna(subset=list(columns))
+    groups = sub.groupby(list(columns))[ID].apply(list)
+    left: list[int] = []
+    right: list[int] = []
+    for members in groups:
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                left.append(int(a))
+                right.append(int(b))
+    return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
 
 
 def link(

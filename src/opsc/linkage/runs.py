@@ -255,6 +255,7 @@ def load_perpetrators(engine: Engine, case_run: int | None = None) -> pd.DataFra
             Perpetrator.age,
             Perpetrator.nationality,
             Perpetrator.role,
+            Perpetrator.case_id,
             LinkageCluster.cluster_id.label("case_cluster"),
         )
         .outerjoin(
@@ -267,7 +268,7 @@ def load_perpetrators(engine: Engine, case_run: int | None = None) -> pd.DataFra
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     _one_key(frame, "perpetrator")
-    for column in ("age", "case_cluster"):
+    for column in ("age", "case_cluster", "case_id"):
         frame[column] = frame[column].astype("Int64")
     frame.attrs["parent_run"] = run.id
     return frame

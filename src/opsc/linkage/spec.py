@@ -93,6 +93,9 @@ class Spec:
     # A column two records of one entity never disagree on when both have it (national ID
     # token): clustering refuses to join records with different values.
     exclusive: str | None = None
+    # Columns whose shared values mark records that are certainly different entities (one
+    # institution lists a perpetrator once per case): such records are never clustered.
+    distinct_within: tuple[str, ...] = ()
 
     def term_frequency_columns(self) -> tuple[str, ...]:
         return tuple(c.token for c in self.comparisons if isinstance(c, Fuzzy) and c.term_frequency)
@@ -111,7 +114,7 @@ class Spec:
                 cols.append(c.column)
         for rule in (*self.blocking, *self.training):
             cols += rule
-        cols += self.deterministic + self.extra_columns
+        cols += self.deterministic + self.extra_columns + self.distinct_within
         return tuple(dict.fromkeys(cols))
 
 
@@ -188,6 +191,7 @@ PERPETRATOR = Spec(
     training=(("case_cluster",), ("sex", "age"), ("tk_identity",)),
     deterministic=("tk_identity",),
     exclusive="tk_identity",
+    distinct_within=("submission_id", "case_id"),
 )
 
 SPECS = {"victim": VICTIM, "case": CASE, "perpetrator": PERPETRATOR}
