@@ -133,7 +133,7 @@ def test_export_cli(tmp_path: Path) -> None:
 CLEAR = (
     "agency_victim_id,agency_case_id,given_names,paternal_surname,birth_date,age\n"
     "V1,C1,Ana,Pérez,2010-05-20,\n"  # offence 2024-05-19: 13; a day later it would be 14
-    "V2,C2,Luis,Soto,15/03/2008,\n"  # no offence date: the report date, 2024-03-04 -> 15
+    "V2,C2,Luis,Soto,15/03/2008,\n"  # no offence date: no age (reported 2024-03-04 is not it)
     "V3,C9,Eva,Ruiz,2009-01-01,11\n"  # case not in the cases file: the age as written
 )
 CLEAR_CASES = (
@@ -146,11 +146,11 @@ def test_age_at_offence_from_the_cases_file(tmp_path: Path) -> None:
     (tmp_path / "victims.csv").write_text(CLEAR, encoding="utf-8")
     (tmp_path / "cases.csv").write_text(CLEAR_CASES, encoding="utf-8")
     dates = read_case_dates(tmp_path / "cases.csv")
-    assert dates == {"C1": "2024-05-19", "C2": "2024-03-04"}
+    assert dates == {"C1": "2024-05-19"}
     pseudonymise_file(tmp_path / "victims.csv", tmp_path / "out.csv", KEY, "victims", dates)
     with (tmp_path / "out.csv").open(encoding="utf-8") as f:
         ages = [(r["agency_victim_id"], r["age_at_offence"]) for r in csv.DictReader(f)]
-    assert ages == [("V1", "13"), ("V2", "15"), ("V3", "11")]
+    assert ages == [("V1", "13"), ("V2", ""), ("V3", "11")]
     # without the cases file only a written age is known
     pseudonymise_file(tmp_path / "victims.csv", tmp_path / "bare.csv", KEY)
     with (tmp_path / "bare.csv").open(encoding="utf-8") as f:
@@ -172,7 +172,7 @@ def test_age_at_offence_in_a_manifest_and_the_cli(tmp_path: Path) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     pseudonymise_manifest(folder / "manifest.json", tmp_path / "out", KEY)
     with (tmp_path / "out" / "pol" / "victims.csv").open(encoding="utf-8") as f:
-        assert [r["age_at_offence"] for r in csv.DictReader(f)] == ["13", "15", "11"]
+        assert [r["age_at_offence"] for r in csv.DictReader(f)] == ["13", "", "11"]
     cli = Typer()
     cli.command()(keygen)
     cli.command()(pseudonymise)
@@ -193,6 +193,6 @@ def test_age_at_offence_in_a_manifest_and_the_cli(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     with (tmp_path / "one.csv").open(encoding="utf-8") as f:
-        assert [r["age_at_offence"] for r in csv.DictReader(f)] == ["13", "15", "11"]
+        assert [r["age_at_offence"] for r in csv.DictReader(f)] == ["13", "", "11"]
     text_out = (tmp_path / "one.csv").read_text(encoding="utf-8")
     assert "2010-05-20" not in text_out and "Pérez" not in text_out

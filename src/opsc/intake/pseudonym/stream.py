@@ -7,7 +7,7 @@ Other columns pass through untouched, in their order.
 Age at the offence is computed here, from the clear date of birth, so the exact age is known
 centrally without the date of birth leaving the institution. The offence date comes from the
 victims file when it has one, else from the institution's own cases file (`--cases`, or the
-cases file of the same institution in a manifest): the offence date, else the report date.
+cases files of the same institution in a manifest).
 """
 
 from __future__ import annotations
@@ -155,7 +155,6 @@ def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> d
 CASE_DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "agency_case_id": ("agency_case_id", "case_id", "id_del_caso", "id_caso", "carpeta"),
     "date_offence": ("date_offence", "date_of_the_offence", "fecha_del_delito", "fecha_hechos"),
-    "date_reported": ("date_reported", "fecha_de_denuncia", "fecha_denuncia"),
 }
 
 
@@ -183,25 +182,24 @@ def _open_csv(path: Path) -> Iterator[Iterator[list[str]]]:
 
 
 def read_case_dates(cases: Path) -> dict[str, str]:
-    """Agency case id -> the date to measure a victim's age at: the offence date, else the
-    report date (as written in the institution's cases file; parsed later per victim)."""
+    """Agency case id -> the offence date written in the institution's cases file (parsed
+    later, per victim). The report date is not a substitute: a child of 17 at the offence
+    may be 18 when it is reported, and would wrongly count as an adult."""
     with _open_csv(cases) as reader:
         keys = [header_key(h.strip().lstrip("\ufeff")) for h in next(reader, [])]
-        where = {
-            name: next((i for i, k in enumerate(keys) if k in spellings), None)
-            for name, spellings in CASE_DATE_COLUMNS.items()
-        }
-        case_col, offence, reported = where.values()
+        case_col, offence = (
+            next((i for i, k in enumerate(keys) if k in spellings), None)
+            for spellings in CASE_DATE_COLUMNS.values()
+        )
         if case_col is None:
             raise PseudonymiseError(
                 f"{cases}: no agency_case_id column; give the institution's cases file"
             )
         dates: dict[str, str] = {}
+        if offence is None:
+            return dates
         for row in _rows(reader, len(keys)):
-            when = row[offence].strip() if offence is not None else ""
-            if not when and reported is not None:
-                when = row[reported].strip()
-            if when:
+            if when := row[offence].strip():
                 dates[row[case_col].strip()] = when
     return dates
 
@@ -226,7 +224,7 @@ def pseudonymise_file(
     """Write `dst`: `src` without clear identifiers, with tokens and filters added.
 
     `contract` is victims (names, birth date, ID, age) or perpetrators (ID only).
-    `case_dates` (agency case id -> offence or report date) gives the date
+    `case_dates` (agency case id -> offence date) gives the date
     a victim's age is measured at when the file itself has no offence date
     (`read_case_dates`).
     """
