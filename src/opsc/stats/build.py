@@ -146,54 +146,71 @@ def build_facts(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     build_services(con, profile)
 
 
-def _mode(column: str) -> str:
-    """Per child, the most frequent known value of a column, ties to the smallest value."""
+def _known(column: str) -> str:
     unknown = _UNKNOWN.get(column, "''")
+    return f"{column} IS NOT NULL AND CAST({column} AS VARCHAR) NOT IN ('UNK', {unknown})"
+
+
+def _mode(column: str) -> str:
+    """Per child whose records disagree on a column, the most frequent known value, ties to
+    the smallest value (children whose records agree take the value from `child_base`)."""
     return f"""(SELECT person_key, arg_min(v, {{'n': -n, 'v': v}}) AS {column}
                FROM (SELECT person_key, {column} AS v, count(*) AS n FROM victim_record
-                     WHERE {column} IS NOT NULL
-                       AND CAST({column} AS VARCHAR) NOT IN ('UNK', {unknown})
+                     WHERE {_known(column)} AND person_key IN (
+                         SELECT person_key FROM child_base WHERE lo_{column} <> hi_{column})
                      GROUP BY ALL) GROUP BY person_key)"""
+
+
+def _resolved(column: str) -> str:
+    return (
+        f"CASE WHEN b.lo_{column} = b.hi_{column} THEN b.lo_{column} ELSE m_{column}.{column} END"
+    )
 
 
 def build_units(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     """Linked units: one row per child (person key) and per case (case key)."""
-    levels = geo_levels(profile)
-    modes = "\n".join(
-        f"LEFT JOIN {_mode(c)} AS m_{c} USING (person_key)" for c in (*CHILD_MODE_COLUMNS, *levels)
+    columns = (*CHILD_MODE_COLUMNS, *geo_levels(profile))
+    # One pass over the records gives each child's own attributes and, per column, the
+    # smallest and largest known value: when they agree (most children) that is the mode,
+    # so the most-frequent-value count runs only over the children whose records disagree.
+    bounds = ",\n".join(
+        f"min({c}) FILTER (WHERE {_known(c)}) AS lo_{c}, "
+        f"max({c}) FILTER (WHERE {_known(c)}) AS hi_{c}"
+        for c in columns
     )
-    known = {c: f"coalesce(m_{c}.{c}, 'UNK') AS {c}" for c in (*CHILD_MODE_COLUMNS, *levels)}
-    known["age"] = "m_age.age AS age"
-    known["sex"] = "coalesce(m_sex.sex, 'U') AS sex"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE child_base AS
+        SELECT person_key, min(year) AS year, arg_min(offence, offence_rank) AS offence,
+               min(offence_rank) AS offence_rank, count(*) AS records,
+               bool_and(keyed) AS keyed,
+               CASE WHEN bool_or(treated_as_offender = 'yes') THEN 'yes'
+                    WHEN bool_or(treated_as_offender = 'no') THEN 'no' ELSE 'UNK' END
+                    AS treated_as_offender,
+               CASE WHEN bool_or(online = 'yes') THEN 'yes'
+                    WHEN bool_or(online = 'no') THEN 'no' ELSE 'UNK' END AS online,
+               CASE WHEN bool_or(tourism = 'yes') THEN 'yes'
+                    WHEN bool_or(tourism = 'no') THEN 'no' ELSE 'UNK' END AS tourism,
+               list_sort(list_distinct(flatten(list(risk_factors)))) AS risk_factors,
+               list_sort(list(DISTINCT institution)) AS institutions,
+               list_sort(list(DISTINCT institution_type)) AS institution_types,
+               {bounds}
+        FROM victim_record GROUP BY person_key""")
+    modes = "\n".join(f"LEFT JOIN {_mode(c)} AS m_{c} USING (person_key)" for c in columns)
+    known = {c: f"coalesce({_resolved(c)}, 'UNK') AS {c}" for c in columns}
+    known["age"] = f"{_resolved('age')} AS age"
+    known["sex"] = f"coalesce({_resolved('sex')}, 'U') AS sex"
     con.execute(f"""
         CREATE OR REPLACE TABLE child AS
-        WITH base AS (
-            SELECT person_key, min(year) AS year, arg_min(offence, offence_rank) AS offence,
-                   min(offence_rank) AS offence_rank, count(*) AS records,
-                   bool_and(keyed) AS keyed,
-                   CASE WHEN bool_or(treated_as_offender = 'yes') THEN 'yes'
-                        WHEN bool_or(treated_as_offender = 'no') THEN 'no' ELSE 'UNK' END
-                        AS treated_as_offender,
-                   CASE WHEN bool_or(online = 'yes') THEN 'yes'
-                        WHEN bool_or(online = 'no') THEN 'no' ELSE 'UNK' END AS online,
-                   CASE WHEN bool_or(tourism = 'yes') THEN 'yes'
-                        WHEN bool_or(tourism = 'no') THEN 'no' ELSE 'UNK' END AS tourism
-            FROM victim_record GROUP BY person_key)
-        SELECT base.person_key, base.year, base.offence,
+        SELECT b.person_key, b.year, b.offence,
                coalesce(o.offence_group, 'UNK') AS offence_group,
                coalesce(o.iccs, 'UNK') AS iccs, {", ".join(known.values())},
-               coalesce(a.age_band, 'UNK') AS age_band, base.treated_as_offender,
-               base.online, base.tourism, base.records, base.keyed,
-               coalesce(r.risk_factors, []::VARCHAR[]) AS risk_factors,
-               ins.institutions, ins.institution_types
-        FROM base {modes}
-        LEFT JOIN (SELECT person_key, list_sort(list(DISTINCT risk_factor)) AS risk_factors
-                   FROM victim_risk GROUP BY person_key) r USING (person_key)
-        LEFT JOIN (SELECT person_key, list_sort(list(DISTINCT institution)) AS institutions,
-                          list_sort(list(DISTINCT institution_type)) AS institution_types
-                   FROM victim_record GROUP BY person_key) ins USING (person_key)
-        LEFT JOIN dim_offence o ON o.offence = base.offence
-        LEFT JOIN dim_age a ON a.age = m_age.age""")
+               coalesce(a.age_band, 'UNK') AS age_band, b.treated_as_offender,
+               b.online, b.tourism, b.records, b.keyed, b.risk_factors,
+               b.institutions, b.institution_types
+        FROM child_base b {modes}
+        LEFT JOIN dim_offence o ON o.offence = b.offence
+        LEFT JOIN dim_age a ON a.age = {_resolved("age")}""")
+    con.execute("DROP TABLE child_base")
     # A linked case takes its dimensions from its earliest record, its offence from the
     # first-ranked offence any record gives it.
     con.execute("""
