@@ -73,7 +73,7 @@ class PeakMemory:
     """Peak resident memory of this process (Splink's engine allocates outside Python)."""
 
     def __init__(self) -> None:
-        self.peak = 0
+        self.peak = self.start = 0
         self._stop = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
 
@@ -82,7 +82,7 @@ class PeakMemory:
         return int(Path("/proc/self/statm").read_text().split()[1]) * self._page
 
     def __enter__(self) -> PeakMemory:
-        self.peak = self._rss()
+        self.peak = self.start = self._rss()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
         return self
@@ -98,6 +98,11 @@ class PeakMemory:
     @property
     def mb(self) -> float:
         return round(self.peak / 2**20, 1)
+
+    @property
+    def increase_mb(self) -> float:
+        """Growth during the measured block: linkage's own memory, not the data held before."""
+        return round((self.peak - self.start) / 2**20, 1)
 
 
 def febrl_frames(name: str) -> pd.DataFrame:
@@ -201,6 +206,7 @@ def run_case(
         anchor_seconds=round(anchor_seconds, 2),
         ratio_to_anchor=round(ours / anchor_seconds, 3),
         peak_mb=mem.mb,
+        peak_increase_mb=mem.increase_mb,
         stages={k: round(v, 2) for k, v in result.seconds.items()},
     )
     return out, result.model
