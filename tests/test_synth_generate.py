@@ -298,3 +298,25 @@ def test_xlsx_refuses_more_rows_than_a_sheet_holds(
         output.write_rows(tmp_path / "t.xlsx", ["a"], [["1", "2", "3"]], "xlsx")
     output.write_rows(tmp_path / "t.xlsx", ["a"], [["1", "2"]], "xlsx")
     assert (tmp_path / "t.xlsx").is_file()
+
+
+def test_a_broken_profile_names_the_file_table_and_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opsc.synth import params
+
+    for name in ("common.toml", "MX.toml"):
+        (tmp_path / name).write_text(
+            (params.PROFILE_DIR / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    common = tmp_path / "common.toml"
+    text = common.read_text(encoding="utf-8")
+    start = text.index("[offence.GROOMING]")
+    cut = text.index("female = ", start)
+    common.write_text(text[:cut] + text[text.index("\n", cut) + 1 :], encoding="utf-8")
+    monkeypatch.setattr(params, "PROFILE_DIR", tmp_path)
+    with pytest.raises(SynthError, match=r"MX\.toml .*\[offence\.GROOMING\] lacks female"):
+        params.load_params("MX")
+    common.write_text(text.replace("share = 0.20", 'share = "a fifth"', 1), encoding="utf-8")
+    with pytest.raises(SynthError, match="wrong type"):
+        params.load_params("MX")

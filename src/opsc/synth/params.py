@@ -125,6 +125,39 @@ def load_params(country: str, noise: NoiseRates | None = None) -> SynthParams:
         known = ", ".join(available_countries())
         raise SynthError(f"no synthetic profile for {code!r}: add {path} (known: {known})")
     raw = {**_read(PROFILE_DIR / "common.toml"), **_read(path)}
+    where = f"{path} (over common.toml)"
+    for section in ("offence", "capture", "institution", "noise"):
+        if section not in raw:
+            raise SynthError(f"{where}: no [{section}] table; copy it from common.toml")
+    for section in ("offence", "capture"):
+        for name, table in raw[section].items():
+            missing = [k for k in REQUIRED[section] if k not in table]
+            if missing:
+                raise SynthError(
+                    f"{where}: [{section}.{name}] lacks {', '.join(missing)}; add "
+                    f"{'them' if len(missing) > 1 else 'it'} (see common.toml)"
+                )
+    try:
+        return _typed(code, raw, noise)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SynthError(f"{where}: a value is missing or of the wrong type: {exc}") from None
+
+
+REQUIRED = {
+    "offence": (
+        "share",
+        "female",
+        "ages",
+        "online",
+        "victims_per_case",
+        "perpetrators_per_case",
+        "legal_person",
+    ),
+    "capture": ("logit", "hetero"),
+}
+
+
+def _typed(code: str, raw: dict[str, Any], noise: NoiseRates | None) -> SynthParams:
     offences = tuple(_offence(c, v) for c, v in raw["offence"].items())
     total = sum(o.share for o in offences)
     if abs(total - 1.0) > 1e-6:
