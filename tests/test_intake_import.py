@@ -165,7 +165,9 @@ def test_readers_detect_encoding_delimiter_and_bom(tmp_path: Path) -> None:
         v = validate_file(tmp_path / name, get_contract("cases"), profile, today=TODAY)
         assert v.report.ok, (name, v.report.as_dict())
         assert v.con is not None
-        parsed.append(v.con.execute("SELECT agency_case_id, date_reported FROM t").fetchall())
+        parsed.append(
+            v.con.execute("SELECT agency_case_id, date_reported FROM t ORDER BY _row").fetchall()
+        )
         v.close()
     assert parsed[0] == parsed[1] == parsed[2]
     assert parsed[0][1][0] == "Ñ2"
@@ -192,9 +194,9 @@ def test_xlsx_template_filled_in_validates(tmp_path: Path) -> None:
     v = validate_file(path, get_contract("victims"), load_profile("MX"), today=TODAY)
     assert v.report.ok, v.report.as_dict()
     assert v.con is not None
-    assert v.con.execute("SELECT sex, residence_geo, disability FROM t").fetchall() == [
-        ("F", "09002", False)
-    ]
+    assert v.con.execute(
+        "SELECT sex, residence_geo, disability FROM t ORDER BY _row"
+    ).fetchall() == [("F", "09002", False)]
     v.close()
 
 

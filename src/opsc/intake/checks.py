@@ -90,13 +90,14 @@ def build_typed(
     scan: str,
     n_cols: int,
 ) -> int:
-    """Create `t` from the text records of `scan` (record 0 is the header row); return the
+    """Create `t` from the text records of `scan` (the first is the header row); return the
     number of non-blank data rows.
 
-    The file is read once, straight into table `t0` (one row per record, in file order, so
-    `rowid + 1` is the spreadsheet row). `t` is a view over it without the header and blank
-    lines: text fields that need no parsing are stored once and exposed under both names,
-    which halves memory for the long token columns.
+    The file is read once, straight into table `t0` (one row per record; `_row` is the
+    record's number in the file, 1 = the header, so it is the spreadsheet row; the table's
+    own order is not the file's). `t` is a view over it without the header and blank lines:
+    text fields that need no parsing are stored once and exposed under both names, which
+    halves memory for the long token columns. Anything shown in row order sorts by `_row`.
     """
     selects = []
     aliases = []
@@ -117,12 +118,15 @@ def build_typed(
     # Empty cells are read as NULL; a row with no value at all is a blank line, skipped.
     blank = f"COALESCE({', '.join(f'column{i}' for i in range(n_cols))}) IS NULL"
     con.execute("DROP VIEW IF EXISTS t")
+    # The record number comes from the scan itself (WITH ORDINALITY): a parallel CREATE TABLE
+    # AS does not keep file order in the table's rowids.
     con.execute(
-        f"CREATE OR REPLACE TABLE t0 AS SELECT {', '.join(selects)}, {blank} AS _blank FROM {scan}"
+        f"CREATE OR REPLACE TABLE t0 AS SELECT CAST(ordinality AS BIGINT) AS _row, "
+        f"{', '.join(selects)}, {blank} AS _blank FROM {scan} WITH ORDINALITY"
     )
     con.execute(
-        "CREATE VIEW t AS SELECT CAST(rowid + 1 AS BIGINT) AS _row, *"
-        f"{''.join(', ' + a for a in aliases)} FROM t0 WHERE rowid > 0 AND NOT _blank"
+        f"CREATE VIEW t AS SELECT *{''.join(', ' + a for a in aliases)} FROM t0 "
+        "WHERE _row > 1 AND NOT _blank"
     )
     row = con.execute("SELECT count(*) FROM t").fetchone()
     return int(row[0]) if row else 0
