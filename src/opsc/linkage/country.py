@@ -9,6 +9,7 @@ Synthetic data only (tests, benchmarks, docs).
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,14 @@ _TRUTH: dict[str, tuple[Any, Any, str]] = {
 ENTITY = {"victims": "victim", "cases": "case", "perpetrators": "perpetrator"}
 
 
+def _keep_linked_contracts(manifest: Path) -> None:
+    """Only the files linkage reads (victims, cases, perpetrators): the rest of a country
+    (trainings, budgets, …) would only slow the import down."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["submissions"] = [e for e in data["submissions"] if e.get("contract") in _TRUTH]
+    manifest.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
 def import_with_truth(
     engine: Engine,
     children: int,
@@ -47,6 +56,7 @@ def import_with_truth(
     rates = None if noise == 1.0 else load_params(country).noise.scaled(noise)
     with tempfile.TemporaryDirectory(prefix="opsc-linkage-") as tmp:
         generated = generate(country, children, years, seed, Path(tmp) / "clear", noise=rates)
+        _keep_linked_contracts(generated.manifest)
         manifest = pseudonymise_manifest(generated.manifest, Path(tmp) / "sent", key)
         items = submit_manifest(engine, manifest)
         rejected = [i for i in items if i.status == "rejected" and i.contract in _TRUTH]
