@@ -163,3 +163,15 @@ def test_empty_store_says_what_to_do(tmp_path: object) -> None:
     result = CliRunner().invoke(app, ["--database", url])
     assert result.exit_code == 1
     assert "no victim records in the store: import a submission first" in result.output
+
+
+def test_entities_refuse_clearly(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/empty.db"
+    bad = CliRunner().invoke(app, ["--entity", "children", "--database", url])
+    assert bad.exit_code == 2
+    assert "--entity 'children': use one of victim, perpetrator, case" in bad.output
+    # cases rest on a victim run, perpetrators on a case run: each says which is missing
+    cases = CliRunner().invoke(app, ["--entity", "case", "--database", url])
+    assert cases.exit_code == 1 and "no victim linkage run in the store" in cases.output
+    perps = CliRunner().invoke(app, ["--entity", "perpetrator", "--database", url])
+    assert perps.exit_code == 1 and "no case linkage run in the store" in perps.output
