@@ -3,11 +3,13 @@ deterministic, respectful of analyst decisions, and incremental."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from opsc.linkage.encode import Encoder
 from opsc.linkage.evaluate import bcubed, cluster_pair_scores, summary
+from opsc.linkage.graph import constrained_components
 from opsc.linkage.incremental import link_incremental
 from opsc.linkage.pipeline import Decisions, LinkConfig, LinkResult, link
 from opsc.linkage.sample import Noise, population, pseudonymise
@@ -104,3 +106,19 @@ def test_scores_on_a_known_clustering() -> None:
     assert (pair.precision, pair.recall) == pytest.approx((2 / 4, 2 / 4))
     b3 = bcubed(cluster, truth)
     assert (b3.precision, b3.recall) == pytest.approx((11 / 15, 11 / 15))
+
+
+def test_clusters_never_join_two_ids_or_a_rejected_pair() -> None:
+    ids = np.array([10, 20, 30, 40], dtype=np.int64)
+    left, right = np.array([10, 20, 30]), np.array([20, 30, 40])
+    strength = np.array([0.9, 0.8, 0.99])
+    none = np.full(4, -1, dtype=np.int64)
+    # without constraints the chain 10-20-30-40 is one cluster
+    assert constrained_components(ids, left, right, strength, none).tolist() == [10] * 4
+    # 10 and 40 carry different national IDs: the weakest link of the chain (20-30) is cut
+    keys = np.array([0, -1, -1, 1], dtype=np.int64)
+    assert constrained_components(ids, left, right, strength, keys).tolist() == [10, 10, 30, 30]
+    # an analyst rejected 20-40: the same cut, though neither edge joins them directly
+    cannot = (np.array([20]), np.array([40]))
+    got = constrained_components(ids, left, right, strength, none, cannot)
+    assert got.tolist() == [10, 10, 30, 30]

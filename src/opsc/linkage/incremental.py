@@ -18,7 +18,7 @@ import pandas as pd
 from splink import Linker
 
 from opsc.linkage.engine import db_api
-from opsc.linkage.graph import components, group_edges
+from opsc.linkage.graph import constrained_components, group_edges
 from opsc.linkage.pipeline import (
     DEFAULT_CONFIG,
     ID,
@@ -101,12 +101,9 @@ def _assign(
 ) -> pd.DataFrame:
     cluster_of = old_clusters.set_index(ID)["cluster_id"]
     strong = pairs.loc[pairs["match_probability"] >= config.threshold]
-    rejected = set(decisions.rejected)
-    keep = [
-        (a, b) not in rejected for a, b in zip(strong[f"{ID}_l"], strong[f"{ID}_r"], strict=True)
-    ]
-    left = [strong[f"{ID}_l"].to_numpy(np.int64)[keep]]
-    right = [strong[f"{ID}_r"].to_numpy(np.int64)[keep]]
+    left = [strong[f"{ID}_l"].to_numpy(np.int64)]
+    right = [strong[f"{ID}_r"].to_numpy(np.int64)]
+    strengths = [strong["match_probability"].to_numpy(np.float64)]
     both = pd.concat([old_p, new_p], ignore_index=True)
     new_ids = new_p[ID].to_numpy(np.int64)
     for key in spec.deterministic:
@@ -114,21 +111,48 @@ def _assign(
         touches_new = np.isin(a, new_ids) | np.isin(b, new_ids)
         left.append(a[touches_new])
         right.append(b[touches_new])
+        strengths.append(np.full(int(touches_new.sum()), 2.0))
     fresh = set(new_ids.tolist())
     acc = [p for p in decisions.accepted if p[0] in fresh or p[1] in fresh]
     if acc:
         arr = np.array(sorted(acc), dtype=np.int64)
         left.append(arr[:, 0])
         right.append(arr[:, 1])
-    # Nodes: existing clusters (by their id) and new records. Old ids map to their cluster.
+        strengths.append(np.full(len(arr), 3.0))
+    # Nodes: existing clusters (by their id) and new records. Old ids map to their cluster;
+    # the same rules as a full run: strongest first, never two national IDs or a rejected
+    # pair in one cluster.
     ll = _node(cluster_of, np.concatenate(left))
     rr = _node(cluster_of, np.concatenate(right))
     nodes = np.union1d(cluster_of.unique().astype(np.int64), new_ids)
-    root = pd.Series(components(nodes, ll, rr), index=nodes)
+    cannot = None
+    if decisions.rejected:
+        rejected = np.array(sorted(decisions.rejected), dtype=np.int64)
+        cannot = (_node(cluster_of, rejected[:, 0]), _node(cluster_of, rejected[:, 1]))
+        inside = cannot[0] == cannot[1]  # a rejected pair already together stays so
+        cannot = (cannot[0][~inside], cannot[1][~inside])
+    keys = _node_keys(nodes, cluster_of, both, spec)
+    strength = np.concatenate(strengths)
+    root = pd.Series(constrained_components(nodes, ll, rr, strength, keys, cannot), index=nodes)
     old = old_clusters.assign(cluster_id=root.reindex(old_clusters["cluster_id"]).to_numpy())
     new = pd.DataFrame({ID: new_p[ID], "cluster_id": root.reindex(new_p[ID]).to_numpy()})
     out = pd.concat([old[[ID, "cluster_id"]], new], ignore_index=True)
     return out.sort_values(ID).reset_index(drop=True).astype("int64")
+
+
+def _node_keys(
+    nodes: npt.NDArray[np.int64], cluster_of: pd.Series, both: pd.DataFrame, spec: Spec
+) -> npt.NDArray[np.int64]:
+    """Each node's code of the exclusive key (first value among its records; -1 if none)."""
+    if not spec.exclusive:
+        return np.full(len(nodes), -1, dtype=np.int64)
+    codes = pd.Series(
+        pd.factorize(both[spec.exclusive], use_na_sentinel=True)[0], index=both[ID].to_numpy()
+    )
+    node_of = pd.Series(_node(cluster_of, both[ID].to_numpy(np.int64)), index=codes.index)
+    present = codes[codes >= 0]
+    first = present.groupby(node_of.reindex(present.index).to_numpy()).first()
+    return first.reindex(nodes).fillna(-1).to_numpy(np.int64)
 
 
 def _node(cluster_of: pd.Series, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
