@@ -30,6 +30,9 @@ from opsc.synth import generate
 
 
 def _run(country: str, children: int, out: str, queue: Any) -> None:
+    from opsc.synth.sink import _parallel_default
+
+    forked = _parallel_default()  # what the generator decides at its start (load-based)
     start = time.perf_counter()
     result = generate(country, children, "2019-2024", 7, out)
     seconds = time.perf_counter() - start
@@ -44,6 +47,7 @@ def _run(country: str, children: int, out: str, queue: Any) -> None:
             "recorded": result.recorded_children,
             "cpu_main": main.ru_utime + main.ru_stime,
             "cpu_writers": writers.ru_utime + writers.ru_stime,
+            "writer": "forked" if forked else "in-process",
         }
     )
 
@@ -94,6 +98,7 @@ def main() -> None:
     parser.add_argument("--country", default="MX")
     args = parser.parse_args()
     children = args.children or (100_000 if args.quick else 1_000_000)
+    load_before = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory() as tmp:
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
@@ -131,7 +136,9 @@ def main() -> None:
         "cpu_seconds_all_processes": round(cpu_s, 2),
         "cpu_seconds_main": round(figures["cpu_main"], 2),
         "cpu_seconds_writers": round(figures["cpu_writers"], 2),
+        "load_average_1min_before": load_before,
         "load_average_1min_after": round(os.getloadavg()[0], 2),
+        "writer": figures["writer"],
         "anchor_pandas_to_csv_victims_s": round(anchor_s, 2),
         "ratio_to_anchor": round(figures["seconds"] / anchor_s, 2),
         "seconds_per_million_victim_records": round(figures["seconds"] / victims * 1e6, 2),
@@ -140,7 +147,8 @@ def main() -> None:
         "quick": args.quick,
     }
     print(
-        f"{victims:,} victim records ({total_rows:,} rows in all) in {result['seconds']} s, "
+        f"{victims:,} victim records ({total_rows:,} rows in all) in {result['seconds']} s "
+        f"wall, {result['cpu_seconds_all_processes']} s CPU ({figures['writer']} writer), "
         f"peak {result['peak_gb']} GB; pandas writing the victims alone: {anchor_s:.1f} s"
     )
     print(json.dumps(result, sort_keys=True))
