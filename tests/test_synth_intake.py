@@ -20,10 +20,7 @@ from opsc.reference.store import load_reference
 from opsc.synth import generate
 from opsc.synth.generate import CONTRACT_ORDER
 
-# plan_evaluations: intake's import reads plan.institution_id, which the store does not have
-# yet (2026-11-23, noted in docs/contracts-coordination.md); add it back when it lands.
-PENDING = {"plan_evaluations"}
-CONTRACTS = [c for c in CONTRACT_ORDER if c not in PENDING]
+CONTRACTS = list(CONTRACT_ORDER)
 
 
 @pytest.mark.backends
@@ -36,7 +33,6 @@ def test_every_synthetic_contract_is_imported(store_url: str, tmp_path: Path) ->
         e
         for e in data["submissions"]
         if (e["institution"].count("-") == 1 or e["institution"] == "PE-UPE-15")
-        and e["contract"] not in PENDING
     ]
     assert {e["contract"] for e in data["submissions"]} >= set(CONTRACTS)
     subset = result.manifest.with_name("subset.json")
