@@ -177,7 +177,7 @@ def generate(
         frozenset(ID_COLUMNS),
     )
     victims, links = victim_records(params, registry, cap, places, cases, kids, ident, period, seed)
-    tables, stage = _justice(params, registry, places, links, cases, perps, period, iso3, seed)
+    tables, stage = _justice(params, registry, places, links, cases, perps, period, seed)
     sink.emit(
         "cases", col.concat([case_table(links, registry, cases, places, stage), tables["cases"]])
     )
@@ -289,7 +289,6 @@ def _justice(
     cases: Any,
     perps: Any,
     period: Period,
-    iso3: str,
     seed: int,
 ) -> tuple[dict[str, Table], Any]:
     """Perpetrators and proceedings at police, prosecution and courts; court case rows.
@@ -318,7 +317,7 @@ def _justice(
     stage[types == "POLICE"] = "REPORT"
     reached = case_stages(pros, len(links.case))
     stage = np.where(reached != "", reached, stage).astype(object)
-    court_tables = _court(registry, places, links, perp[p_rows], court, perps, cases, iso3)
+    court_tables = _court(registry, places, links, perp[p_rows], court, perps, cases)
     return {
         "perpetrators": col.concat([perp_table, court_tables["perpetrators"]]),
         "proceedings": col.concat([pros_table, court_tables["proceedings"]]),
@@ -334,7 +333,6 @@ def _court(
     court: Steps,
     perps: Any,
     cases: Any,
-    iso3: str,
 ) -> dict[str, Table]:
     """The judiciary's own case, perpetrator and proceeding rows for charged cases."""
     judges = [i for i, r in enumerate(registry) if r.type == "JUDICIARY"]
