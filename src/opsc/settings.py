@@ -46,8 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
         "synth_writers",
         "OPSC_SYNTH_WRITERS",
         "2",
-        "Set to 1 to make the synthetic generator write its files in-process instead of in a "
-        "forked writer.",
+        "2: the synthetic generator forks a writer process when a second core is idle; "
+        "1: it always writes in-process.",
     ),
     Setting(
         "linkage_key",

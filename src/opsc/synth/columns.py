@@ -142,8 +142,8 @@ def flag_words(flags: list[npt.NDArray[np.bool_]], words: list[str]) -> Column:
 def arrow() -> Any:
     """pyarrow, loaded on first use. It comes with splink (a dependency) and is pinned in
     constraints.txt; its C++ CSV writer writes the synthetic country's files."""
-    import pyarrow  # type: ignore[import-untyped]
-    import pyarrow.csv  # type: ignore[import-untyped]
+    import pyarrow
+    import pyarrow.csv
 
     return pyarrow
 
