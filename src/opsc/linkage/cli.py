@@ -93,7 +93,8 @@ def link(
         else:
             summary = run_entity_linkage(eng, entity, config)
     console.print(
-        f"Run {summary.run_id}: {summary.n_records} records → {summary.n_clusters} persons; "
+        f"Run {summary.run_id}: {summary.n_records} {entity} records → {summary.n_clusters} "
+        f"{'cases' if entity == 'case' else 'persons'}; "
         f"{summary.n_review} pairs to review (`opsc link review`)."
     )
 
