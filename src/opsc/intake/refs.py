@@ -10,7 +10,7 @@ from collections.abc import Collection
 from typing import Any
 
 import duckdb
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 from sqlalchemy import Connection, text
 
 from opsc.intake.contracts import Contract, get_contract
