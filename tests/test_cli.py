@@ -32,3 +32,9 @@ def test_demo_twice_is_harmless(tmp_path: Path) -> None:
     second = runner.invoke(app, ["demo", "--database", url])
     assert second.exit_code == 0, second.output
     assert "unchanged" in second.output
+
+
+def test_every_intake_command_is_on_the_main_cli() -> None:
+    for command in ("template", "keygen", "pseudonymise", "validate", "submit", "export"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0, f"opsc {command}: {result.output}"

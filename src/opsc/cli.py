@@ -32,7 +32,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("opsc.records.cli", "init"),
     ("opsc.demo", "demo"),
     ("opsc.synth.cli", "synth"),
-    *(("opsc.intake.cli", f) for f in ("template", "keygen", "pseudonymise", "validate", "submit")),
+    *(
+        ("opsc.intake.cli", f)
+        for f in ("template", "keygen", "pseudonymise", "validate", "submit", "export")
+    ),
 )
 
 
