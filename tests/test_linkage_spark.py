@@ -12,6 +12,8 @@ from opsc.linkage.pipeline import LinkConfig, link
 from opsc.linkage.sample import population, pseudonymise
 from opsc.linkage.spec import VICTIM
 
+if os.environ.get("CI") == "true":
+    import pyspark  # noqa: F401  -- CI installs the spark extra: a missing pyspark must fail
 pytest.importorskip("pyspark", reason="install the spark extra: pip install 'opsc[spark]'")
 
 
