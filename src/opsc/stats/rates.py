@@ -4,6 +4,12 @@ Every rate carries its denominator: population table, title, year, age group and
 (children 0-17 or all inhabitants). A missing denominator is an error that names what is
 missing and how to add it, never a zero. When a profile has no 0-17 population (Peru),
 `basis="auto"` uses the total population and labels every rate "per 100,000 inhabitants".
+
+Rates by `age_band` (0-4, 5-9, 10-14, 15-17) or single year of `age` need a population
+table whose `age_group`s are those bands or years ("0" ... "17"); each cell is divided by
+the population of its own age group, recorded in the `age_group` column. Children of
+unknown age are counted (cell UNK) but get no rate. Without such a table (Mexico and Peru
+today) the error says so.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ TOTAL = "_total"
 BASES = ("children", "total", "auto")
 # Numerator dimensions a population denominator does not vary by (numerator-only).
 NUMERATOR_ONLY = ("offence", "offence_group", "iccs", "online", "tourism")
+AGE_DIMS = ("age_band", "age")
+UNKNOWN_AGE = "UNK"
 
 
 @dataclass(frozen=True)
@@ -35,19 +43,19 @@ class Denominator:
 
     @property
     def label_en(self) -> str:
-        who = (
-            "children aged 0-17" if self.age_group == CHILD_AGE_GROUP else "inhabitants (all ages)"
-        )
-        return f"per 100,000 {who}"
+        if self.age_group == CHILD_AGE_GROUP:
+            return "per 100,000 children aged 0-17"
+        if self.age_group == TOTAL:
+            return "per 100,000 inhabitants (all ages)"
+        return f"per 100,000 children of the same age group ({self.age_group})"
 
     @property
     def label_es(self) -> str:
-        who = (
-            "niñas y niños de 0 a 17 años"
-            if self.age_group == CHILD_AGE_GROUP
-            else ("habitantes (todas las edades)")
-        )
-        return f"por 100 000 {who}"
+        if self.age_group == CHILD_AGE_GROUP:
+            return "por 100 000 niñas y niños de 0 a 17 años"
+        if self.age_group == TOTAL:
+            return "por 100 000 habitantes (todas las edades)"
+        return f"por 100 000 niñas y niños del mismo grupo de edad ({self.age_group})"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class RateTable:
     per: int
     key_source: str
     note: str = ""
+    unknown_age: int | None = None  # children of unknown age (counted, no rate); by age only
 
     def to_json(self) -> dict[str, Any]:
         frame = self.frame.astype(object).where(self.frame.notna(), None)
@@ -77,6 +86,7 @@ class RateTable:
             },
             "key_source": self.key_source,
             "note": self.note,
+            "unknown_age": self.unknown_age,
             "cells": frame.to_dict(orient="records"),
         }
 
@@ -125,22 +135,59 @@ def choose_denominator(
     )
 
 
+def age_groups(profile: Profile, dim: str) -> list[str]:
+    """The population age groups an age dimension needs: band codes or single years."""
+    if dim == "age":
+        return [str(a) for a in range(18)]
+    bands = profile.codelist("age_bands").codes
+    return [b.code for b in bands if b.extra.get("min_age", "") and b.extra.get("max_age", "")]
+
+
+def choose_age_denominator(
+    profile: Profile, year: int, level: str | None, dim: str, table_id: str | None = None
+) -> tuple[PopulationTable, list[str]]:
+    """(table, age groups it has) for rates by `age_band` or `age`; errors name the fix."""
+    wanted = age_groups(profile, dim)
+    tables = [profile.population_table(table_id)] if table_id else profile.population_tables
+    for table in tables:
+        rows = [r for r in table.rows() if r.year == year and r.age_group in wanted]
+        if rows and (level is None or any(r.level == level for r in rows)):
+            return table, [a for a in wanted if any(r.age_group == a for r in rows)]
+    have = sorted({f"{t.id}: {r.age_group}" for t in tables for r in t.rows()})
+    raise MissingDenominatorError(
+        f"no population denominator by {dim} in profile {profile.code} at level "
+        f"{level or 'national'} for {year}: rates by {dim} need a population table with age "
+        f"groups {', '.join(wanted)}; the profile has {'; '.join(have) or 'no population'}. "
+        f"Add such a table to {profile.folder}/profile.toml [[population]] (e.g. layout "
+        '"long" with values = { "0-4" = "<column>", ... }), or give counts by '
+        f"{dim} with `opsc stats table`. / Falta la población por grupo de edad."
+    )
+
+
 def _population(
-    table: PopulationTable, year: int, age: str, level: str | None, by_sex: bool
+    table: PopulationTable,
+    year: int,
+    ages: Sequence[str],
+    level: str | None,
+    by_sex: bool,
+    age_dim: str | None = None,
 ) -> pd.DataFrame:
     rows = pd.DataFrame([r.__dict__ for r in table.rows()])
-    rows = rows[(rows["year"] == year) & (rows["age_group"] == age)]
+    rows = rows[(rows["year"] == year) & (rows["age_group"].isin(list(ages)))]
     rows = rows[rows["sex"].isin(["F", "M"])] if by_sex else rows[rows["sex"] == TOTAL]
     if level is None:
         national = rows[rows["level"] == "national"]
         rows = national if not national.empty else rows[rows["level"] != "national"]
-        keys = ["sex"] if by_sex else []
-        if not keys:
-            return pd.DataFrame({"denominator": [int(rows["population"].sum())]})
-        return rows.groupby(keys)["population"].sum().reset_index(name="denominator")
-    rows = rows[rows["level"] == level].rename(columns={"code": level})
-    keys = [level, "sex"] if by_sex else [level]
-    return rows.groupby(keys)["population"].sum().reset_index(name="denominator")
+    else:
+        rows = rows[rows["level"] == level].rename(columns={"code": level})
+    keys = [k for k in (level, "sex" if by_sex else None, "age_group" if age_dim else None) if k]
+    if not keys:
+        return pd.DataFrame({"denominator": [int(rows["population"].sum())]})
+    pop = rows.groupby(keys)["population"].sum().reset_index(name="denominator")
+    if age_dim:
+        ages_as = pop["age_group"].astype(int) if age_dim == "age" else pop["age_group"]
+        pop = pop.assign(**{age_dim: ages_as})
+    return pop
 
 
 def rates(
@@ -153,28 +200,40 @@ def rates(
     table_id: str | None = None,
     per: int = 100_000,
 ) -> RateTable:
-    """Unique child victims per `per` population, by sex, geography and numerator dims."""
+    """Unique child victims per `per` population, by sex, age, geography and numerator dims."""
     profile = cube.profile
     levels = [g.level for g in profile.geo_levels]
     geo = [d for d in by if d in levels]
     if len(geo) > 1:
         raise StatsError(f"rates by one geographic level at a time, not {geo}")
-    unsupported = [d for d in by if d not in (*levels, "sex", *NUMERATOR_ONLY)]
+    ages = [d for d in by if d in AGE_DIMS]
+    if len(ages) > 1:
+        raise StatsError(f"rates by one age dimension at a time, not {ages}")
+    unsupported = [d for d in by if d not in (*levels, "sex", *AGE_DIMS, *NUMERATOR_ONLY)]
     if unsupported:
         raise MissingDenominatorError(
             f"no population denominator by {', '.join(unsupported)} in profile {profile.code}: "
-            f"population tables split by year, sex and geography only (age groups: 0-17 or "
-            f"all ages). Rates can be broken down by sex, {', '.join(levels)} and "
-            f"{', '.join(NUMERATOR_ONLY)}; give counts for the other dimensions."
+            f"population tables split by year, sex, age and geography only. Rates can be "
+            f"broken down by sex, {', '.join(AGE_DIMS)} (when the profile has population by "
+            f"age), {', '.join(levels)} and {', '.join(NUMERATOR_ONLY)}; give counts for the "
+            "other dimensions."
         )
     level = geo[0] if geo else None
-    table, age, note = choose_denominator(profile, year, level, basis, table_id)
-    pop = _population(table, year, age, level, "sex" in by)
+    age_dim = ages[0] if ages else None
+    if age_dim and basis == "total":
+        raise StatsError(f"rates by {age_dim} are per children of each age: use basis auto")
+    if age_dim:
+        table, groups = choose_age_denominator(profile, year, level, age_dim, table_id)
+        age, note = ", ".join(groups), ""
+    else:
+        table, age, note = choose_denominator(profile, year, level, basis, table_id)
+        groups = [age]
+    pop = _population(table, year, groups, level, "sex" in by, age_dim)
     filters: dict[str, Any] = dict(where or {})
     filters["year"] = year
     num = cube.table("unique_children", list(by), filters).frame
     num = num.rename(columns={"value": "numerator"})
-    keys = [k for k in (level, "sex" if "sex" in by else None) if k]
+    keys = [k for k in (level, "sex" if "sex" in by else None, age_dim) if k]
     frame = (
         num.merge(pop, on=keys, how="left")
         if keys
@@ -183,17 +242,20 @@ def rates(
     if keys and frame.empty is False and pop.empty:
         raise MissingDenominatorError(f"{table.id}: no rows for {year} by {keys}")
     frame["rate"] = (frame["numerator"] / frame["denominator"] * per).round(2)
-    frame["note"] = (
-        frame["denominator"]
-        .isna()
-        .map(
-            lambda missing: (
-                "no denominator: category not in the population table" if missing else ""
-            )
-        )
-    )
+    unknown = frame[age_dim].isna() | (frame[age_dim] == UNKNOWN_AGE) if age_dim else None
+    frame["note"] = [
+        "age unknown: counted, no rate (no population of unknown age)"
+        if unknown is not None and unknown.iloc[i]
+        else "no denominator: category not in the population table"
+        if missing
+        else ""
+        for i, missing in enumerate(frame["denominator"].isna())
+    ]
+    unknown_age = int(frame.loc[unknown, "numerator"].sum()) if unknown is not None else None
+    if unknown_age:
+        note = f"{unknown_age} child victims of unknown age are counted but have no rate."
     den = Denominator(table.id, table.title, year, age, level or "national")
-    return RateTable(tuple(by), frame, den, per, cube.key_source, note)
+    return RateTable(tuple(by), frame, den, per, cube.key_source, note, unknown_age)
 
 
 def rate_of(cube: Cube, year: int, where: Mapping[str, Any] | None = None, **kw: Any) -> float:
