@@ -169,7 +169,12 @@ def funnel_command(
 @app.command("rates")
 def rates_command(
     year: Annotated[int, typer.Option(help="Year of the numerator and denominator.")],
-    by: Annotated[str, typer.Option(help="sex, a geographic level, offence...")] = "",
+    by: Annotated[
+        str,
+        typer.Option(
+            help="sex, a geographic level, age_band or age (population by age), offence..."
+        ),
+    ] = "",
     basis: Annotated[str, typer.Option(help="children | total | auto")] = "auto",
     country: Country = "MX",
     cube: CubePath = None,
