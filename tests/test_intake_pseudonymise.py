@@ -189,6 +189,33 @@ def test_tokens_depend_on_the_key_and_ignore_spelling_noise(tmp_path: Path) -> N
     assert a1["key_version"] == "a"
 
 
+def test_partial_name_tokens_survive_a_dropped_name(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "agency_victim_id,given_names,paternal_surname,maternal_surname\n"
+        "V1,María José,Pérez,de la Cruz\nV2,Maria,PEREZ,\nV3,José María,Peres,Cruz\n"
+        "V4,,,\n",
+        encoding="utf-8",
+    )
+    pseudonymise_file(src, tmp_path / "out.csv", LinkageKey("a", b"1" * 32))
+    with (tmp_path / "out.csv").open(encoding="utf-8") as f:
+        full, short, swapped, empty = list(csv.DictReader(f))
+    # The short record shares no whole-name token with the full one, but both parts.
+    assert full["tk_given_names"] != short["tk_given_names"]
+    assert full["tk_surnames"] != short["tk_surnames"]
+    assert full["tk_first_given"] == short["tk_first_given"] != ""
+    assert full["tk_paternal_surname"] == short["tk_paternal_surname"] != ""
+    assert full["tk_first_given_phonetic"] == short["tk_first_given_phonetic"] != ""
+    # Another first name and a sound-alike paternal surname: only the sound agrees.
+    assert full["tk_first_given"] != swapped["tk_first_given"]
+    assert full["tk_paternal_surname"] != swapped["tk_paternal_surname"]
+    assert full["tk_paternal_phonetic"] == swapped["tk_paternal_phonetic"] != ""
+    # Keyed per purpose: the same word gives different tokens in different columns.
+    assert short["tk_first_given"] != short["tk_given_names"]  # both "MARIA"
+    partial = ("tk_first_given", "tk_paternal_surname", "tk_first_given_phonetic")
+    assert all(empty[c] == "" for c in (*partial, "tk_paternal_phonetic"))
+
+
 def test_manifest_folder_and_cli(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     (folder / "police").mkdir(parents=True)

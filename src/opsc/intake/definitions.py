@@ -66,6 +66,18 @@ VICTIMS = Contract(
         token("tk_surnames", "Surnames token", "Token de los apellidos"),
         token("tk_given_phonetic", "Given names phonetic token", "Token fonético de nombres"),
         token("tk_surname_phonetic", "Surnames phonetic token", "Token fonético de apellidos"),
+        token("tk_first_given", "First given name token", "Token del primer nombre"),
+        token("tk_paternal_surname", "Paternal surname token", "Token del apellido paterno"),
+        token(
+            "tk_first_given_phonetic",
+            "First given name phonetic token",
+            "Token fonético del primer nombre",
+        ),
+        token(
+            "tk_paternal_phonetic",
+            "Paternal surname phonetic token",
+            "Token fonético del apellido paterno",
+        ),
         bloom("bf_given_names", "Given names Bloom filter", "Filtro de Bloom de nombres"),
         bloom("bf_surnames", "Surnames Bloom filter", "Filtro de Bloom de apellidos"),
         Field("birth_year", "integer", "Year of birth", "Año de nacimiento", minimum=1990),

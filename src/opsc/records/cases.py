@@ -63,6 +63,11 @@ class Victim(Base):
     tk_surnames: Mapped[str | None] = mapped_column(String(64))
     tk_given_phonetic: Mapped[str | None] = mapped_column(String(64))
     tk_surname_phonetic: Mapped[str | None] = mapped_column(String(64))
+    # The first given name and the paternal surname alone (and their phonetic keys).
+    tk_first_given: Mapped[str | None] = mapped_column(String(64))
+    tk_paternal_surname: Mapped[str | None] = mapped_column(String(64))
+    tk_first_given_phonetic: Mapped[str | None] = mapped_column(String(64))
+    tk_paternal_phonetic: Mapped[str | None] = mapped_column(String(64))
     bf_given_names: Mapped[str | None] = mapped_column(Text)
     bf_surnames: Mapped[str | None] = mapped_column(Text)
     birth_year: Mapped[int | None]

@@ -50,6 +50,10 @@ VICTIM_OUTPUT = (
     "tk_surnames",
     "tk_given_phonetic",
     "tk_surname_phonetic",
+    "tk_first_given",
+    "tk_paternal_surname",
+    "tk_first_given_phonetic",
+    "tk_paternal_phonetic",
     "bf_given_names",
     "bf_surnames",
     "birth_year",
@@ -130,6 +134,7 @@ def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> d
         clear.get("paternal_surname", ""), clear.get("maternal_surname", "")
     )
     surnames = " ".join(s for s in (paternal, maternal) if s)
+    first = given.partition(" ")[0]
     born = parse_date(clear.get("birth_date", ""))
     offence = parse_date(date_offence)
     age = clear.get("age", "").strip()
@@ -144,6 +149,16 @@ def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> d
         "tk_given_phonetic": tok.token("given_phonetic", phonetic_key(given) if given else ""),
         "tk_surname_phonetic": tok.token(
             "surname_phonetic", phonetic_key(surnames) if surnames else ""
+        ),
+        # The first given name and the paternal surname alone: a record that drops the
+        # second given name or the maternal surname still shares these with the full one.
+        "tk_first_given": tok.token("first_given", first),
+        "tk_paternal_surname": tok.token("paternal_surname", paternal),
+        "tk_first_given_phonetic": tok.token(
+            "first_given_phonetic", phonetic_key(first) if first else ""
+        ),
+        "tk_paternal_phonetic": tok.token(
+            "paternal_phonetic", phonetic_key(paternal) if paternal else ""
         ),
         "bf_given_names": tok.given.encode(given),
         "bf_surnames": tok.surnames.encode(surnames),
