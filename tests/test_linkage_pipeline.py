@@ -54,6 +54,24 @@ def test_parameters_are_trained_not_hand_set(linked: LinkResult) -> None:
     assert len(dice) == 4 and all("u_probability" in lv for lv in dice)
 
 
+def test_a_dropped_second_given_name_or_maternal_surname_still_links() -> None:
+    # Only dropped names and no ID: a short record shares no whole-name token with the
+    # full one (children of one birth date abound); the first given name and paternal
+    # surname remain.
+    drops = Noise(0, 0, 0.5, 0.5, 0, 0, 0, 1.0, 0)
+    frame = pseudonymise(population(400, seed=23, noise=drops), ENC)
+    short = frame["tk_surnames"].ne(frame.groupby("person_id")["tk_surnames"].transform("first"))
+    assert short.sum() > 50
+    result = link(frame, VICTIM, CONFIG)
+    levels = {c["output_column_name"]: c["comparison_levels"] for c in result.model["comparisons"]}
+    for name, column in (("given_names", "tk_first_given"), ("surnames", "tk_paternal_surname")):
+        (part,) = [lv for lv in levels[name] if lv["label_for_charts"].endswith(column)]
+        assert part["m_probability"] > 5 * part["u_probability"]  # trained, not hand-set
+    scores = summary(result.clusters, frame, "person_id")
+    assert scores["cluster_pairs"]["recall"] >= 0.95  # type: ignore[index]
+    assert scores["cluster_pairs"]["precision"] >= 0.97  # type: ignore[index]
+
+
 def test_same_inputs_same_clusters(noisy: pd.DataFrame, linked: LinkResult) -> None:
     shuffled = noisy.sample(frac=1.0, random_state=3)
     again = link(shuffled, VICTIM, CONFIG)

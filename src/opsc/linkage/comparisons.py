@@ -33,6 +33,13 @@ def _fuzzy(c: Fuzzy, mode: Mode, n_words: Mapping[str, int]) -> ComparisonCreato
     levels.append(exact)
     if c.phonetic:
         levels.append(cll.ExactMatchLevel(c.phonetic))
+    if c.partial:
+        # Above the similarity bands: a dropped second given name or maternal surname
+        # leaves names far apart by bigrams but with the same first part.
+        part = cll.ExactMatchLevel(c.partial)
+        if c.term_frequency:
+            part.configure(tf_adjustment_column=c.partial, disable_tf_exact_match_detection=True)
+        levels.append(part)
     if mode == "pseudonymised":
         levels += [DiceLevel(c.bloom, n_words[c.bloom], t) for t in dice_thresholds(c)]
     else:

@@ -23,12 +23,18 @@ class Fuzzy:
     sets K bits, so "about d bigrams differ" is Dice >= 1 - d·K/LENGTH (one typo changes
     two to four bigrams). `term_frequency`: a shared common value (García) counts less
     than a shared rare one, from the frequency of the token in the data.
+
+    `partial`: a token of one part of the name (the first given name, the paternal
+    surname), compared below the exact and phonetic levels and above the similarity bands:
+    a record that dropped the second given name or the maternal surname is far from the
+    full one by bigrams but still agrees with it on that part.
     """
 
     label: str
     token: str
     bloom: str
     phonetic: str | None = None
+    partial: str | None = None
     bigram_differences: tuple[int, ...] = (2, 4, 6, 9)
     term_frequency: bool = True
 
@@ -98,7 +104,8 @@ class Spec:
     distinct_within: tuple[str, ...] = ()
 
     def term_frequency_columns(self) -> tuple[str, ...]:
-        return tuple(c.token for c in self.comparisons if isinstance(c, Fuzzy) and c.term_frequency)
+        fuzzy = [c for c in self.comparisons if isinstance(c, Fuzzy) and c.term_frequency]
+        return tuple(t for c in fuzzy for t in (c.token, c.partial) if t)
 
     def bloom_fields(self) -> tuple[str, ...]:
         return tuple(c.bloom for c in self.comparisons if isinstance(c, Fuzzy))
@@ -107,7 +114,7 @@ class Spec:
         cols: list[str] = []
         for c in self.comparisons:
             if isinstance(c, Fuzzy):
-                cols += [c.token, c.bloom] + ([c.phonetic] if c.phonetic else [])
+                cols += [c.token, c.bloom] + [t for t in (c.phonetic, c.partial) if t]
             elif isinstance(c, Birth):
                 cols += [c.token, c.year] + ([c.approx] if c.approx else [])
             else:
@@ -123,8 +130,12 @@ VICTIM = Spec(
     comparisons=(
         Exact("national_id", "tk_national_id"),
         Birth("birth", "tk_birth_date", "birth_year", "approx_birth_year"),
-        Fuzzy("given_names", "tk_given_names", "bf_given_names", "tk_given_phonetic"),
-        Fuzzy("surnames", "tk_surnames", "bf_surnames", "tk_surname_phonetic"),
+        Fuzzy(
+            "given_names", "tk_given_names", "bf_given_names", "tk_given_phonetic", "tk_first_given"
+        ),
+        Fuzzy(
+            "surnames", "tk_surnames", "bf_surnames", "tk_surname_phonetic", "tk_paternal_surname"
+        ),
         Exact("sex", "sex", unknown=("U",)),
         Exact("nationality", "nationality"),
         Geo("residence", "residence_geo"),
@@ -134,8 +145,10 @@ VICTIM = Spec(
     # the ID; the birth date with either name's sound; exact either name with the other's
     # sound; both sounds; and, for records with only an age or a wrong date, either name's
     # sound with the birth year (±1, through the two year blocks) — the given name also
-    # with the state, as common given names are shared by many children of one age; and,
-    # for records with neither birth date nor age, either name's sound with the place.
+    # with the state, as common given names are shared by many children of one age; for
+    # records with neither birth date nor age, either name's sound with the place; and, for
+    # records that dropped the maternal surname or the second given name, the paternal
+    # surname with the first given name's sound.
     blocking=(
         ("tk_national_id",),
         ("tk_birth_date", "tk_surname_phonetic"),
@@ -150,6 +163,7 @@ VICTIM = Spec(
         ("tk_surname_phonetic", "residence_state"),
         ("tk_given_phonetic", "residence_geo", "sex"),
         ("tk_birth_date", "sex", "residence_geo"),
+        ("tk_paternal_surname", "tk_first_given_phonetic"),
     ),
     training=(("tk_birth_date",), ("tk_surnames", "tk_given_names")),
     deterministic=("tk_national_id",),
