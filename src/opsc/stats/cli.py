@@ -20,7 +20,15 @@ from opsc.stats.measures import MEASURES
 from opsc.stats.overlap import reconciliation
 from opsc.stats.publish import publish_table
 from opsc.stats.rates import rates
-from opsc.stats.render import console, emit, fail, output_format, parse_where, show_frame
+from opsc.stats.render import (
+    console,
+    emit,
+    fail,
+    output_format,
+    parse_where,
+    show_frame,
+    split_dims,
+)
 from opsc.stats.truth import compare
 
 app = typer.Typer(help="The statistical cube: tables, funnels, rates.", no_args_is_help=True)
@@ -118,7 +126,7 @@ def table_command(
 ) -> None:
     """A measure by up to any dimensions, e.g. --measure unique_children --by sex,state."""
     c = open_cube(country, cube)
-    dims = [d.strip() for d in by.split(",") if d.strip()]
+    dims = split_dims(by)
     try:
         fmt = output_format(as_json, as_csv)
         filters = parse_where(where)
@@ -183,7 +191,7 @@ def rates_command(
 ) -> None:
     """Child victims per 100,000 (SDG 16.2.2) with the denominator's source and year."""
     c = open_cube(country, cube)
-    dims = [d.strip() for d in by.split(",") if d.strip()]
+    dims = split_dims(by)
     try:
         table = rates(c, year, dims, basis=basis)
         fmt = output_format(as_json, as_csv)

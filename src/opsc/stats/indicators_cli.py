@@ -13,7 +13,7 @@ from opsc.stats.cli import Country, Csv, CubePath, Json, open_cube
 from opsc.stats.compute import compute
 from opsc.stats.docs import DOC_PATH, render_markdown
 from opsc.stats.errors import StatsError
-from opsc.stats.render import console, emit, fail, output_format, show_frame
+from opsc.stats.render import console, emit, fail, output_format, show_frame, split_dims
 
 app = typer.Typer(help="Indicator catalogue: list, show, compute.", no_args_is_help=True)
 Lang = Annotated[str, typer.Option(help="Language of names: en | es.")]
@@ -63,7 +63,7 @@ def compute_command(
     """Compute indicators over the cube (status says ok / no_data / data_gap)."""
     c = open_cube(country, cube)
     ids = indicators or [i.id for i in catalogue().indicators]
-    dims = [d.strip() for d in by.split(",") if d.strip()]
+    dims = split_dims(by)
     try:
         fmt = output_format(as_json, as_csv)
         if dims and len(ids) != 1:

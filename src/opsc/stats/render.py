@@ -16,6 +16,11 @@ from opsc.stats.errors import StatsError
 console = Console()
 
 
+def split_dims(by: str) -> list[str]:
+    """`--by sex, state` as a list of dimension names (blanks ignored)."""
+    return [d.strip() for d in by.split(",") if d.strip()]
+
+
 def fail(exc: Exception, code: int = 1) -> typer.Exit:
     """Print a library error for people and return the exit to raise."""
     Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {exc}", highlight=False)
