@@ -47,9 +47,13 @@ class Solved:
 
 @dataclass(frozen=True)
 class Pattern:
+    """Hidden cells, a primary each secondary protects, the attained requirements, and per
+    move the cells of a perturbation that achieves it (all hidden)."""
+
     hidden: npt.NDArray[np.bool_]
     protects: dict[int, int]
     req: Requirements
+    witnesses: dict[Move, npt.NDArray[np.int64]]
 
 
 def support_of(y: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
@@ -238,7 +242,7 @@ def suppress_heuristic(
     for (primary, _), support in witnesses.items():
         for cell in support[~req.primary[support]]:
             protects.setdefault(int(cell), primary)
-    return Pattern(lp.hidden, protects, req)
+    return Pattern(lp.hidden, protects, req, witnesses)
 
 
 def _prune(

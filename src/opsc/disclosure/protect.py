@@ -17,15 +17,23 @@ import numpy as np
 import numpy.typing as npt
 
 from opsc.disclosure.audit import AuditReport
+from opsc.disclosure.cleanup import publish_back
 from opsc.disclosure.errors import TableRefusedError, UnsafeTableError
 from opsc.disclosure.exact import suppress_exact
-from opsc.disclosure.heuristic import LOCAL_ABOVE, Pattern, cell_costs, suppress_heuristic
+from opsc.disclosure.heuristic import (
+    LOCAL_ABOVE,
+    Move,
+    Pattern,
+    cell_costs,
+    suppress_heuristic,
+)
 from opsc.disclosure.output import audit_published, table_cells
 from opsc.disclosure.primary import Requirements, requirements, round_values
 from opsc.disclosure.rules import Rules
 from opsc.disclosure.table import CellSystem, Table, link
 
 _REPAIR_ROUNDS = 5
+_PUBLISH_BACK_LPS = 20  # LPs per primary cell at most: deterministic, unlike seconds
 
 
 @dataclass(frozen=True)
@@ -165,12 +173,31 @@ def _pattern(
     system: CellSystem, req: Requirements, rules: Rules, method: str, start: float
 ) -> tuple[npt.NDArray[np.bool_], dict[int, int], str]:
     # Leave part of the time limit for the audit and, if it comes to that, the advice.
+    # Up to LOCAL_ABOVE cells, publishing back (below) replaces the construction's pruning:
+    # it publishes more, at the audit's bar. Above, its LPs on all hidden cells cost too
+    # much (about 45 ms each on 32 × 2 × 4 × 5), and the local pruning stays.
+    small = system.n <= LOCAL_ABOVE
     found = suppress_heuristic(
-        system, req, prune_seconds=rules.time_limit / 4, deadline=start + rules.time_limit / 2
+        system,
+        req,
+        prune_seconds=0.0 if small else rules.time_limit / 4,
+        deadline=start + rules.time_limit / 2,
     )
     hidden, protects, req, used = found.hidden, found.protects, found.req, "heuristic"
-    if req.lower > 0 and system.n <= LOCAL_ABOVE:
+    witnesses: dict[Move, npt.NDArray[np.int64]] | None = found.witnesses
+    if req.lower > 0 and small and rules.p_for(rules.k) <= 1:
         hidden, protects, used = _optimistic(system, req, rules, found)
+        witnesses = found.witnesses if hidden is found.hidden else None
+    if small:
+        hidden = publish_back(
+            system,
+            req,
+            hidden,
+            witnesses=witnesses,
+            budget=_PUBLISH_BACK_LPS * max(int(req.primary.sum()), 1),
+            deadline=start + rules.time_limit / 2,
+        )
+        protects = {cell: p for cell, p in protects.items() if hidden[cell]}
     if method == "exact" or (method == "auto" and system.n <= rules.exact_max_size):
         cost = cell_costs(system.values)
         cutoff = float(cost[hidden & ~req.primary].sum()) - 1e-3  # only a strictly better one
