@@ -215,6 +215,34 @@ CASES: dict[str, tuple[str, str, object, list[list[object]]]] = {
         f"agency_victim_id,agency_case_id,tk_given_names,tk_surnames\nV7,C1,Juana,{TOKEN}\n",
         [[2, "tk_given_names", "bad-format"]],
     ),
+    "perpetrator_clear_name": (
+        "perpetrators",
+        "p.csv",
+        "agency_perpetrator_id,agency_case_id,person_type,apellido_paterno\nP7,C1,natural,Ruiz\n",
+        [[1, None, "clear-identifier"]],
+    ),
+    "perpetrator_clear_name_in_token_column": (
+        "perpetrators",
+        "p.csv",
+        "agency_perpetrator_id,agency_case_id,person_type,tk_surnames\nP7,C1,natural,Ruiz\n",
+        [[2, "tk_surnames", "bad-format"]],
+    ),
+    "perpetrator_born_before_1900": (
+        "perpetrators",
+        "p.csv",
+        "agency_perpetrator_id,agency_case_id,person_type,birth_year\nP7,C1,natural,1890\n",
+        [[2, "birth_year", "out-of-range"]],
+    ),
+    "legal_person_with_a_name": (
+        "perpetrators",
+        "p.csv",
+        "agency_perpetrator_id,agency_case_id,person_type,tk_identity,tk_given_names,birth_year\n"
+        f"P7,C1,natural,{TOKEN},{TOKEN},1980\nP8,C1,legal,{TOKEN},{TOKEN},1995\n",
+        [
+            [3, "birth_year", "legal-person-identity"],
+            [3, "tk_given_names", "legal-person-identity"],
+        ],
+    ),
     "identifier_too_long": (
         "cases",
         "c.csv",

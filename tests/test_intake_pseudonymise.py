@@ -263,3 +263,49 @@ def test_manifest_folder_and_cli(tmp_path: Path) -> None:
     rewritten = json.loads((out / "manifest.json").read_text())
     assert rewritten["key_version"] == "v1"
     assert rewritten["submissions"][1]["pseudonymised"] is True
+
+
+def test_perpetrators_are_pseudonymised_with_the_victims_code(tmp_path: Path) -> None:
+    key = LinkageKey("a", b"1" * 32)
+    people = tmp_path / "perpetrators.csv"
+    people.write_text(
+        "agency_perpetrator_id,agency_case_id,person_type,nombres,apellido_paterno,"
+        "apellido_materno,fecha_nacimiento,curp,edad,sex\n"
+        "P1,C1,natural,Juan Carlos,Pérez,de la Cruz,1980-06-15,PECJ800615HDFRRN09,,M\n"
+        "P2,C2,natural,Ana,Quispe,,,,41,F\n"
+        "P3,C1,legal,,,,,ABC010203XY9,,\n"
+        "P4,C1,Legal,Comercial,Sol,,2001-02-03,XYZ010203AB1,,\n",
+        encoding="utf-8",
+    )
+    victim = tmp_path / "victims.csv"
+    victim.write_text(
+        "agency_victim_id,given_names,paternal_surname,maternal_surname,birth_date\n"
+        "V1,JUAN CARLOS,Perez,Cruz,1980-06-15\n",
+        encoding="utf-8",
+    )
+    result = pseudonymise_file(
+        people, tmp_path / "p.csv", key, "perpetrators", {"C1": "2024-03-01", "C2": "2023-01-01"}
+    )
+    assert result.removed == [
+        "nombres", "apellido_paterno", "apellido_materno", "fecha_nacimiento", "curp"
+    ]  # fmt: skip
+    pseudonymise_file(victim, tmp_path / "v.csv", key)
+    text = (tmp_path / "p.csv").read_text(encoding="utf-8")
+    for clear in ("Juan", "JUAN", "Pérez", "PEREZ", "Quispe", "QUISPE", "1980-06-15", "PECJ8"):
+        assert clear not in text
+    with (tmp_path / "p.csv").open(encoding="utf-8") as f:
+        full, short, company, named_company = list(csv.DictReader(f))
+    with (tmp_path / "v.csv").open(encoding="utf-8") as f:
+        (as_victim,) = list(csv.DictReader(f))
+    # Same code and sub-keys as victims: the same person gives the same tokens.
+    shared = ("tk_given_names", "tk_surnames", "tk_birth_date", "bf_surnames", "birth_year")
+    assert all(full[c] == as_victim[c] != "" for c in shared)
+    assert full["edad"] == "43" and short["edad"] == "41"  # from the birth date, else as given
+    assert short["tk_birth_date"] == "" and short["tk_paternal_surname"] != ""
+    assert len(full["tk_identity"]) == 43 and short["tk_identity"] == ""
+    # A company keeps its tax ID token and has no person's name or birth date, even when
+    # the file puts something in those columns.
+    for legal in (company, named_company):
+        assert len(legal["tk_identity"]) == 43
+        assert all(legal[c] == "" for c in (*shared, "tk_given_phonetic", "bf_given_names"))
+    assert company["tk_identity"] != named_company["tk_identity"]

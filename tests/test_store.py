@@ -6,17 +6,19 @@ import uuid
 from datetime import date
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from opsc.cli import app
 from opsc.records import Base, init_store, session
-from opsc.records.cases import Case, Victim
-from opsc.records.db import current_revision, head_revisions
+from opsc.records.cases import Case, Perpetrator, Victim
+from opsc.records.db import alembic_config, current_revision, head_revisions
 from opsc.records.institutions import Institution, Submission
 
 
@@ -47,33 +49,70 @@ def test_victims_hold_tokens_not_names() -> None:
     assert {"tk_national_id", "tk_birth_date", "bf_given_names", "bf_surnames"} <= columns
 
 
+def test_perpetrators_hold_tokens_not_names() -> None:
+    columns = set(Perpetrator.__table__.columns.keys())
+    assert not columns & {"name", "given_names", "surname", "surnames", "birth_date", "rfc"}
+    assert {"tk_identity", "tk_birth_date", "tk_given_names", "bf_surnames"} <= columns
+
+
+def test_perpetrator_identity_migration_goes_down_and_up(store_url: str) -> None:
+    engine = init_store(store_url)
+    names = ("tk_given_names", "tk_paternal_phonetic", "bf_surnames", "birth_year")
+    try:
+        with session(engine) as s:
+            sub = _submission(s, "perpetrators")
+            s.add(
+                Perpetrator(
+                    submission_id=sub.id,
+                    institution_id=sub.institution_id,
+                    agency_perpetrator_id="P1",
+                    person_type="natural",
+                    tk_identity="id-token",
+                    tk_given_names="name-token",
+                )
+            )
+        command.downgrade(alembic_config(engine), "0006")
+        columns = {c["name"] for c in inspect(engine).get_columns("perpetrator")}
+        assert "tk_identity" in columns and not columns & set(names)
+        command.upgrade(alembic_config(engine), "head")
+        columns = {c["name"] for c in inspect(engine).get_columns("perpetrator")}
+        assert set(names) <= columns
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT tk_identity, tk_given_names FROM perpetrator")).one()
+        assert tuple(row) == ("id-token", None)  # the record survives; the dropped tokens not
+    finally:
+        engine.dispose()
+
+
+def _submission(s: Session, contract: str) -> Submission:
+    """A synthetic institution and one imported submission of `contract`, flushed."""
+    inst = Institution(
+        country="MX", code="FGR", name="Fiscalía (synthetic)", type="PROSECUTION", level="national"
+    )
+    s.add(inst)
+    s.flush()
+    sub = Submission(
+        institution_id=inst.id,
+        contract=contract,
+        contract_version="1.0",
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        file_name="synthetic.csv",
+        file_sha256="0" * 64,
+        status="imported",
+        synthetic=True,
+    )
+    s.add(sub)
+    s.flush()
+    return sub
+
+
 def test_agency_ids_are_unique_per_institution(store_url: str) -> None:
     engine = init_store(store_url)
     with session(engine) as s:
-        inst = Institution(
-            country="MX",
-            code="FGR",
-            name="Fiscalía (synthetic)",
-            type="PROSECUTION",
-            level="national",
-        )
-        s.add(inst)
-        s.flush()
-        sub = Submission(
-            institution_id=inst.id,
-            contract="cases",
-            contract_version="1.0",
-            period_start=date(2024, 1, 1),
-            period_end=date(2024, 12, 31),
-            file_name="synthetic.csv",
-            file_sha256="0" * 64,
-            status="imported",
-            synthetic=True,
-        )
-        s.add(sub)
-        s.flush()
-        s.add(Case(submission_id=sub.id, institution_id=inst.id, agency_case_id="C-1"))
-        ids = (sub.id, inst.id)
+        sub = _submission(s, "cases")
+        s.add(Case(submission_id=sub.id, institution_id=sub.institution_id, agency_case_id="C-1"))
+        ids = (sub.id, sub.institution_id)
     with pytest.raises(IntegrityError), session(engine) as s:
         s.add(Case(submission_id=ids[0], institution_id=ids[1], agency_case_id="C-1"))
     with session(engine) as s:  # the failed transaction left nothing half-written

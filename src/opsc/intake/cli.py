@@ -124,8 +124,8 @@ def pseudonymise(
         Path | None,
         typer.Option(
             "--cases",
-            help="The institution's cases file: offence dates for each victim's age at the "
-            "offence (a manifest uses its own cases files).",
+            help="The institution's cases file: offence dates for each victim's or "
+            "perpetrator's age at the offence (a manifest uses its own cases files).",
         ),
     ] = None,
     contract: Annotated[

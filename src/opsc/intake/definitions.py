@@ -51,6 +51,29 @@ CASES = Contract(
     children={"offences": ("case_offence", "case_id", "offence")},
 )
 
+# A person's names and birth date as `opsc pseudonymise` writes them (victims, perpetrators).
+PERSON_IDENTITY: tuple[Field, ...] = (
+    token("tk_birth_date", "Birth date token", "Token de la fecha de nacimiento"),
+    token("tk_given_names", "Given names token", "Token de los nombres"),
+    token("tk_surnames", "Surnames token", "Token de los apellidos"),
+    token("tk_given_phonetic", "Given names phonetic token", "Token fonético de nombres"),
+    token("tk_surname_phonetic", "Surnames phonetic token", "Token fonético de apellidos"),
+    token("tk_first_given", "First given name token", "Token del primer nombre"),
+    token("tk_paternal_surname", "Paternal surname token", "Token del apellido paterno"),
+    token(
+        "tk_first_given_phonetic",
+        "First given name phonetic token",
+        "Token fonético del primer nombre",
+    ),
+    token(
+        "tk_paternal_phonetic",
+        "Paternal surname phonetic token",
+        "Token fonético del apellido paterno",
+    ),
+    bloom("bf_given_names", "Given names Bloom filter", "Filtro de Bloom de nombres"),
+    bloom("bf_surnames", "Surnames Bloom filter", "Filtro de Bloom de apellidos"),
+)
+
 VICTIMS = Contract(
     "victims",
     "victim",
@@ -61,25 +84,7 @@ VICTIMS = Contract(
         AGENCY_CASE,
         Field("key_version", "string", "Linkage key version", "Versión de la llave", max_length=20),
         token("tk_national_id", "National ID token", "Token del documento de identidad"),
-        token("tk_birth_date", "Birth date token", "Token de la fecha de nacimiento"),
-        token("tk_given_names", "Given names token", "Token de los nombres"),
-        token("tk_surnames", "Surnames token", "Token de los apellidos"),
-        token("tk_given_phonetic", "Given names phonetic token", "Token fonético de nombres"),
-        token("tk_surname_phonetic", "Surnames phonetic token", "Token fonético de apellidos"),
-        token("tk_first_given", "First given name token", "Token del primer nombre"),
-        token("tk_paternal_surname", "Paternal surname token", "Token del apellido paterno"),
-        token(
-            "tk_first_given_phonetic",
-            "First given name phonetic token",
-            "Token fonético del primer nombre",
-        ),
-        token(
-            "tk_paternal_phonetic",
-            "Paternal surname phonetic token",
-            "Token fonético del apellido paterno",
-        ),
-        bloom("bf_given_names", "Given names Bloom filter", "Filtro de Bloom de nombres"),
-        bloom("bf_surnames", "Surnames Bloom filter", "Filtro de Bloom de apellidos"),
+        *PERSON_IDENTITY,
         Field("birth_year", "integer", "Year of birth", "Año de nacimiento", minimum=1990),
         count(
             "age_at_offence",
@@ -152,15 +157,36 @@ PERPETRATORS = Contract(
             enum=("natural", "legal"),
         ),
         Field("key_version", "string", "Linkage key version", "Versión de la llave", max_length=20),
-        token("tk_identity", "Identity token", "Token de identidad"),
+        token(
+            "tk_identity",
+            "Identity token (national or tax ID)",
+            "Token de identidad (documento o RFC/RUC)",
+        ),
+        *PERSON_IDENTITY,
+        Field(
+            "birth_year",
+            "integer",
+            "Year of birth",
+            "Año de nacimiento",
+            "Natural persons only.",
+            "Solo personas físicas.",
+            minimum=1900,
+        ),
         SEX,
-        count("age", "Age", "Edad", maximum=120),
+        count(
+            "age",
+            "Age at the time of the offence",
+            "Edad al momento del delito",
+            maximum=120,
+            aliases=("edad",),
+        ),
         NATIONALITY,
         Field("role", "string", "Role", "Rol", max_length=40),
         flag("public_official", "Public official", "Servidor público"),
     ),
     primary_key=("agency_perpetrator_id",),
     foreign_keys=(CASE_REF,),
+    version="1.1.0",  # names and birth date of natural persons, pseudonymised
 )
 
 PROCEEDINGS = Contract(
@@ -465,6 +491,9 @@ CONTRACTS: tuple[Contract, ...] = (
     CAMPAIGNS,
     LEGISLATION,
 )
+
+# Contracts whose clear identifiers `opsc pseudonymise` replaces by tokens at the institution.
+PSEUDONYMISED = ("victims", "perpetrators")
 
 # Columns of the files institutions hold before pseudonymisation; never accepted centrally.
 CLEAR_IDENTIFIERS = (

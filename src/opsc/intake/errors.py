@@ -155,6 +155,16 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Send corrections as a new version of that period's file, not in another period.",
         "Envíe las correcciones como nueva versión del archivo de ese periodo, no en otro.",
     ),
+    "legal-person-identity": (
+        "{field} is filled for a legal person (a company or organisation), which has no "
+        "person's name or birth date.",
+        "{field} está lleno para una persona moral (empresa u organización), que no tiene "
+        "nombre ni fecha de nacimiento de persona.",
+        "Leave it empty for legal persons (their tax ID goes in tk_identity), or set "
+        "person_type to natural if this is a person.",
+        "Déjelo vacío para personas morales (su RFC/RUC va en tk_identity), o ponga "
+        "person_type = natural si se trata de una persona.",
+    ),
     "not-a-child": (
         "The victim was {value} years old at the time of the offence; the Protocol covers "
         "children under 18.",

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from opsc.intake.contracts import Contract
-from opsc.intake.definitions import CLEAR_IDENTIFIERS
+from opsc.intake.definitions import CLEAR_IDENTIFIERS, PSEUDONYMISED
 from opsc.intake.errors import ErrorRecord
 
 
@@ -49,7 +49,7 @@ def match_headers(contract: Contract, headers: list[str], has_data: list[bool]) 
             continue
         name = keys.get(key)
         if name is None:
-            if key in clear and contract.name == "victims":
+            if key in clear and contract.name in PSEUDONYMISED:
                 result.errors.append(ErrorRecord("clear-identifier", row=1, value=header))
                 continue
             suggestion = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)

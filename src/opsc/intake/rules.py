@@ -13,7 +13,7 @@ from datetime import date
 
 from opsc.intake.checks import Check, lit, q
 from opsc.intake.contracts import Contract
-from opsc.intake.definitions import AGGREGATE_DIMENSIONS
+from opsc.intake.definitions import AGGREGATE_DIMENSIONS, PERSON_IDENTITY
 
 PROSECUTION_STEPS = ("PROSECUTION", "TRIAL", "JUDGEMENT")
 OUTCOME_CODES = ("CONVICTION", "ACQUITTAL", "DISMISSAL", "ARCHIVED", "LAPSED")
@@ -48,6 +48,8 @@ def rules(contract: Contract, ctx: RuleContext) -> Iterator[Check]:
     yield from _order_rules(contract)
     if contract.name == "victims":
         yield Check("not-a-child", "age_at_offence", '"age_at_offence" >= 18', '"age_at_offence"')
+    if contract.name == "perpetrators":
+        yield from _legal_person_rules(contract)
     if contract.name == "proceedings":
         yield Check(
             "not-an-outcome",
@@ -92,6 +94,18 @@ def _order_rules(contract: Contract) -> Iterator[Check]:
             q(more + "__raw"),
             {"other_field": less},
             extra={"other_value": q(less + "__raw")},
+        )
+
+
+def _legal_person_rules(contract: Contract) -> Iterator[Check]:
+    """A company has no person's name or birth date: only its tax ID token (tk_identity)."""
+    person = [f.name for f in PERSON_IDENTITY] + ["birth_year"]
+    for name in (n for n in contract.field_names if n in person):
+        yield Check(
+            "legal-person-identity",
+            name,
+            f"\"person_type\" = 'legal' AND {q(name)} IS NOT NULL",
+            q(name + "__raw"),
         )
 
 

@@ -1,8 +1,8 @@
 """Case-level records: cases, child victims, perpetrators, proceedings, services, contacts.
 
 Every row belongs to the submission it arrived in, and keeps the agency's own identifier
-so that a resubmission replaces, never duplicates. Children are never stored in clear:
-a victim row holds keyed tokens and Bloom-filter encodings made at the agency.
+so that a resubmission replaces, never duplicates. People are never stored in clear:
+a victim or perpetrator row holds keyed tokens and Bloom-filter encodings made at the agency.
 """
 
 from __future__ import annotations
@@ -45,19 +45,10 @@ class CaseOffence(Base):
     attempt: Mapped[bool] = mapped_column(default=False)
 
 
-class Victim(Base):
-    __tablename__ = "victim"
-    __table_args__ = (UniqueConstraint("institution_id", "agency_victim_id"),)
+class PersonTokens:
+    """A person's names and birth date as keyed tokens (base64url HMAC) and Bloom filters
+    made at the agency: the same columns for victims and perpetrators."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
-    agency_victim_id: Mapped[str] = mapped_column(String(80))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
-    # Pseudonymous identifiers (keyed HMAC tokens, base64 Bloom filters); key_version names
-    # the linkage key they were made with so tokens from different keys are never compared.
-    key_version: Mapped[str | None] = mapped_column(String(20))
-    tk_national_id: Mapped[str | None] = mapped_column(String(64))
     tk_birth_date: Mapped[str | None] = mapped_column(String(64))
     tk_given_names: Mapped[str | None] = mapped_column(String(64))
     tk_surnames: Mapped[str | None] = mapped_column(String(64))
@@ -71,6 +62,21 @@ class Victim(Base):
     bf_given_names: Mapped[str | None] = mapped_column(Text)
     bf_surnames: Mapped[str | None] = mapped_column(Text)
     birth_year: Mapped[int | None]
+
+
+class Victim(PersonTokens, Base):
+    __tablename__ = "victim"
+    __table_args__ = (UniqueConstraint("institution_id", "agency_victim_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
+    agency_victim_id: Mapped[str] = mapped_column(String(80))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"), index=True)
+    # Pseudonymous identifiers (keyed HMAC tokens, base64 Bloom filters); key_version names
+    # the linkage key they were made with so tokens from different keys are never compared.
+    key_version: Mapped[str | None] = mapped_column(String(20))
+    tk_national_id: Mapped[str | None] = mapped_column(String(64))
     age_at_offence: Mapped[int | None]
     sex: Mapped[str | None] = mapped_column(String(2))
     nationality: Mapped[str | None] = mapped_column(String(3))  # ISO 3166-1 alpha-3
@@ -93,7 +99,10 @@ class VictimRiskFactor(Base):
     risk_factor: Mapped[str] = mapped_column(_CODE, primary_key=True)
 
 
-class Perpetrator(Base):
+class Perpetrator(PersonTokens, Base):
+    """A perpetrator; a natural person's names and birth date are pseudonymised as victims'
+    are (legal persons leave them empty and keep only their tax ID token)."""
+
     __tablename__ = "perpetrator"
     __table_args__ = (UniqueConstraint("institution_id", "agency_perpetrator_id"),)
 

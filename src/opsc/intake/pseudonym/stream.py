@@ -4,10 +4,14 @@ Rows are read and written one at a time (memory does not grow with the file); th
 columns are dropped and replaced by tokens, Bloom filters, birth year and age at offence.
 Other columns pass through untouched, in their order.
 
+Victims and perpetrators who are natural persons get the same columns, made with the same
+code and sub-keys (`person_tokens`): a person's name gives the same token in both files.
+A perpetrator's national ID (or a company's tax ID) becomes `tk_identity`.
+
 Age at the offence is computed here, from the clear date of birth, so the exact age is known
 centrally without the date of birth leaving the institution. The offence date comes from the
-victims file when it has one, else from the institution's own cases file (`--cases`, or the
-cases files of the same institution in a manifest).
+victims' or perpetrators' file when it has one, else from the institution's own cases file
+(`--cases`, or the cases files of the same institution in a manifest).
 """
 
 from __future__ import annotations
@@ -42,23 +46,6 @@ CLEAR_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 IDENTIFYING = ("given_names", "paternal_surname", "maternal_surname", "birth_date", "national_id")
 CACHE_LIMIT = 200_000
-VICTIM_OUTPUT = (
-    "key_version",
-    "tk_national_id",
-    "tk_birth_date",
-    "tk_given_names",
-    "tk_surnames",
-    "tk_given_phonetic",
-    "tk_surname_phonetic",
-    "tk_first_given",
-    "tk_paternal_surname",
-    "tk_first_given_phonetic",
-    "tk_paternal_phonetic",
-    "bf_given_names",
-    "bf_surnames",
-    "birth_year",
-    "age_at_offence",
-)
 
 
 class PseudonymiseError(ValueError):
@@ -116,19 +103,28 @@ def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def perpetrator_tokens(tok: Tokeniser, clear: dict[str, str], _: str) -> dict[str, str]:
-    """Perpetrators: only the national or tax ID, as `tk_identity`; age stays as it is."""
-    return {
-        "key_version": tok.key.version,
-        "tk_identity": tok.token("identity", normalise_id(clear.get("national_id", ""))),
-    }
+# The pseudonymous columns of a person's names and birth date (victims and perpetrators).
+PERSON_OUTPUT = (
+    "tk_birth_date",
+    "tk_given_names",
+    "tk_surnames",
+    "tk_given_phonetic",
+    "tk_surname_phonetic",
+    "tk_first_given",
+    "tk_paternal_surname",
+    "tk_first_given_phonetic",
+    "tk_paternal_phonetic",
+    "bf_given_names",
+    "bf_surnames",
+    "birth_year",
+)
+VICTIM_OUTPUT = ("key_version", "tk_national_id", *PERSON_OUTPUT, "age_at_offence")
+PERPETRATOR_OUTPUT = ("key_version", "tk_identity", *PERSON_OUTPUT, "age")
 
 
-PERPETRATOR_OUTPUT = ("key_version", "tk_identity")
-
-
-def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> dict[str, str]:
-    """The pseudonymous columns of one victim row from its clear identifiers."""
+def person_tokens(tok: Tokeniser, clear: Mapping[str, str]) -> dict[str, str]:
+    """Tokens, phonetic tokens and Bloom filters of a person's names, and the birth date
+    token and year: the same sub-keys for victims and perpetrators."""
     given = normalise_name(clear.get("given_names", ""))
     paternal, maternal = split_surnames(
         clear.get("paternal_surname", ""), clear.get("maternal_surname", "")
@@ -136,13 +132,7 @@ def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> d
     surnames = " ".join(s for s in (paternal, maternal) if s)
     first = given.partition(" ")[0]
     born = parse_date(clear.get("birth_date", ""))
-    offence = parse_date(date_offence)
-    age = clear.get("age", "").strip()
-    if born and offence:
-        age = str(_age(born, offence))
     return {
-        "key_version": tok.key.version,
-        "tk_national_id": tok.token("national_id", normalise_id(clear.get("national_id", ""))),
         "tk_birth_date": tok.token("birth_date", born.isoformat() if born else ""),
         "tk_given_names": tok.token("given_names", given),
         "tk_surnames": tok.token("surnames", f"{paternal}|{maternal}" if surnames else ""),
@@ -163,8 +153,59 @@ def victim_tokens(tok: Tokeniser, clear: dict[str, str], date_offence: str) -> d
         "bf_given_names": tok.given.encode(given),
         "bf_surnames": tok.surnames.encode(surnames),
         "birth_year": str(born.year) if born else "",
-        "age_at_offence": age,
     }
+
+
+def age_at(clear: Mapping[str, str], date_offence: str) -> str:
+    """The age at the offence from the clear birth date, else the age the file gives."""
+    born = parse_date(clear.get("birth_date", ""))
+    offence = parse_date(date_offence)
+    if born and offence:
+        return str(_age(born, offence))
+    return clear.get("age", "").strip()
+
+
+def victim_tokens(tok: Tokeniser, clear: Mapping[str, str], date_offence: str) -> dict[str, str]:
+    """The pseudonymous columns of one victim row from its clear identifiers."""
+    return {
+        "key_version": tok.key.version,
+        "tk_national_id": tok.token("national_id", normalise_id(clear.get("national_id", ""))),
+        **person_tokens(tok, clear),
+        "age_at_offence": age_at(clear, date_offence),
+    }
+
+
+def perpetrator_tokens(
+    tok: Tokeniser, clear: Mapping[str, str], date_offence: str
+) -> dict[str, str]:
+    """A perpetrator's national ID (or a company's tax ID) as `tk_identity`; a natural
+    person's names and birth date as victims' are. A legal person has no person's name or
+    birth date: whatever those columns hold for it is dropped, not tokenised."""
+    legal = clear.get("person_type", "").strip().lower() == "legal"
+    person = dict.fromkeys(PERSON_OUTPUT, "") if legal else person_tokens(tok, clear)
+    return {
+        "key_version": tok.key.version,
+        "tk_identity": tok.token("identity", normalise_id(clear.get("national_id", ""))),
+        **person,
+        "age": clear.get("age", "").strip() if legal else age_at(clear, date_offence),
+    }
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one contract is pseudonymised: the function making its columns, the columns it
+    writes, the column of the age at the offence, and columns read but kept as they are."""
+
+    make: Callable[[Tokeniser, Mapping[str, str], str], dict[str, str]]
+    outputs: tuple[str, ...]
+    age: str
+    context: tuple[str, ...] = ()
+
+
+LAYOUTS = {
+    "victims": Layout(victim_tokens, VICTIM_OUTPUT, "age_at_offence"),
+    "perpetrators": Layout(perpetrator_tokens, PERPETRATOR_OUTPUT, "age", ("person_type",)),
+}
 
 
 CASE_DATE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -238,14 +279,15 @@ def pseudonymise_file(
 ) -> PseudonymiseResult:
     """Write `dst`: `src` without clear identifiers, with tokens and filters added.
 
-    `contract` is victims (names, birth date, ID, age) or perpetrators (ID only).
-    `case_dates` (agency case id -> offence date) gives the date
-    a victim's age is measured at when the file itself has no offence date
-    (`read_case_dates`).
+    `contract` is victims or perpetrators (names, birth date, ID, age; a legal person's
+    tax ID only). `case_dates` (agency case id -> offence date) gives the date a person's
+    age is measured at when the file itself has no offence date (`read_case_dates`).
     """
-    perpetrators = contract == "perpetrators"
-    make = perpetrator_tokens if perpetrators else victim_tokens
-    outputs = PERPETRATOR_OUTPUT if perpetrators else VICTIM_OUTPUT
+    layout = LAYOUTS.get(contract)
+    if layout is None:
+        raise PseudonymiseError(
+            f"contract {contract!r}: only {' and '.join(LAYOUTS)} carry identifiers"
+        )
     tok = Tokeniser(key)
     with _open_csv(src) as reader, dst.open("w", encoding="utf-8", newline="") as fout:
         header = next(reader, None)
@@ -253,35 +295,37 @@ def pseudonymise_file(
             raise PseudonymiseError(f"{src}: empty file, no header row")
         header = [h.strip().lstrip("\ufeff") for h in header]
         clear = _clear_index(header)
-        if perpetrators:
-            clear = {k: v for k, v in clear.items() if k == "national_id"}
         if not clear:
             raise PseudonymiseError(
                 f"{src}: no clear identifier columns found (expected some of "
                 f"{', '.join(CLEAR_COLUMNS)}); the file can be sent as it is"
             )
         keys = [header_key(h) for h in header]
+        read = clear | {c: keys.index(c) for c in layout.context if c in keys}
         offence_col = keys.index("date_offence") if "date_offence" in keys else None
         case_col = next(
             (keys.index(k) for k in CASE_DATE_COLUMNS["agency_case_id"] if k in keys), None
         )
         dates = case_dates if case_dates and case_col is not None else {}
-        drop = set(clear.values())
-        added = [c for c in outputs if c not in keys]
-        # Existing output columns (e.g. an empty age_at_offence) are overwritten in place.
-        replace = {c: keys.index(c) for c in outputs if c in keys}
+        # Existing output columns (e.g. an empty age_at_offence, or a perpetrator's age
+        # under any of its spellings) are overwritten in place; clear columns are dropped.
+        replace = {c: keys.index(c) for c in layout.outputs if c in keys}
+        if layout.age in clear:
+            replace.setdefault(layout.age, clear[layout.age])
+        drop = {i for i in clear.values() if i not in replace.values()}
+        added = [c for c in layout.outputs if c not in replace]
         keep = [i for i in range(len(header)) if i not in drop]
         writer = csv.writer(fout, lineterminator="\n")
         writer.writerow([header[i] for i in keep] + added)
         rows = 0
         for row in _rows(reader, len(header)):
-            values = {name: row[i] for name, i in clear.items()}
+            values = {name: row[i] for name, i in read.items()}
             when = row[offence_col] if offence_col is not None else ""
             if not when.strip() and dates:
                 when = dates.get(row[case_col].strip(), "")  # type: ignore[index]
-            out = make(tok, values, when)
+            out = layout.make(tok, values, when)
             for name, i in replace.items():
-                if out[name] or name != "age_at_offence":
+                if out[name] or name != layout.age:
                     row[i] = out[name]
             writer.writerow([row[i] for i in keep] + [out[c] for c in added])
             rows += 1
@@ -326,11 +370,10 @@ def pseudonymise_manifest(
         src = base / entry["file"]
         dst = out_dir / entry["file"]
         dst.parent.mkdir(parents=True, exist_ok=True)
-        if entry.get("contract") in ("victims", "perpetrators") and has_clear_identifiers(src):
-            dates: dict[str, str] = {}
-            if entry["contract"] == "victims":  # the same institution's cases: offence dates
-                for cases in cases_of.get(str(entry.get("institution")), []):
-                    dates.update(read_case_dates(cases))
+        if entry.get("contract") in LAYOUTS and has_clear_identifiers(src):
+            dates: dict[str, str] = {}  # the same institution's cases: offence dates
+            for cases in cases_of.get(str(entry.get("institution")), []):
+                dates.update(read_case_dates(cases))
             result = pseudonymise_file(src, dst.with_suffix(".csv"), key, entry["contract"], dates)
             entry["file"] = str(Path(entry["file"]).with_suffix(".csv"))
             entry["pseudonymised"] = True
