@@ -6,6 +6,7 @@ import csv
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,11 +44,21 @@ def perpetrator_records(out: Path) -> list[dict[str, str]]:
     ]
 
 
+def pseudonymised(out: Path, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """(institution, row) of every perpetrator file of `out` pseudonymised with a new key."""
+    key = generate_key(tmp_path / "key.json", "test-1")
+    sent = pseudonymise_manifest(out / "manifest.json", tmp_path / "sent", key)
+    for entry in json.loads(sent.read_text(encoding="utf-8"))["submissions"]:
+        if entry["contract"] == CONTRACT:
+            for r in rows(tmp_path / "sent" / entry["file"]):
+                yield entry["institution"], r
+
+
 @pytest.fixture(scope="module")
 def countries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("perp")
-    generate("MX", 1500, "2021-2024", 5, base / "mx")
-    generate("PE", 1500, "2021-2024", 5, base / "pe", perpetrator_names=True)
+    generate("MX", 1500, "2021-2024", 5, base / "mx", perpetrator_names=False)
+    generate("PE", 1500, "2021-2024", 5, base / "pe")
     return {"MX": base / "mx", "PE": base / "pe"}
 
 
@@ -92,7 +103,7 @@ def test_records_carry_the_true_id_unless_noise_dropped_it(mx: Path) -> None:
     truth = {r["true_perpetrator_id"]: r for r in rows(mx / TRUTH_DIR / "perpetrators.csv")}
     records = perpetrator_records(mx)
     assert records and all(set(r) >= {"national_id"} for r in records)
-    assert not any(c in records[0] for c in NAME_COLUMNS)  # names off by default
+    assert not any(c in records[0] for c in NAME_COLUMNS)  # names off when asked
     dropped = 0
     for r in records:
         true_id = truth[r["_true"]]["national_id"]
@@ -109,7 +120,7 @@ def test_records_carry_the_true_id_unless_noise_dropped_it(mx: Path) -> None:
     assert any(len(v) > 1 for v in institutions.values())
 
 
-def test_names_when_asked_are_noisy_versions_of_the_truth(pe: Path) -> None:
+def test_names_by_default_are_noisy_versions_of_the_truth(pe: Path) -> None:
     truth = {r["true_perpetrator_id"]: r for r in rows(pe / TRUTH_DIR / "perpetrators.csv")}
     records = perpetrator_records(pe)
     natural = [r for r in records if r["person_type"] == "natural"]
@@ -129,16 +140,60 @@ def test_names_when_asked_are_noisy_versions_of_the_truth(pe: Path) -> None:
 def test_pseudonymisation_turns_the_id_into_one_token_per_perpetrator(
     mx: Path, tmp_path: Path
 ) -> None:
-    key = generate_key(tmp_path / "key.json", "test-1")
-    sent = pseudonymise_manifest(mx / "manifest.json", tmp_path / "sent", key)
-    data = json.loads(sent.read_text(encoding="utf-8"))
     tokens: dict[str, set[str]] = defaultdict(set)
     records = {(r["agency_perpetrator_id"]): r for r in perpetrator_records(mx)}
-    for entry in data["submissions"]:
-        if entry["contract"] != "perpetrators":
-            continue
-        for r in rows(tmp_path / "sent" / entry["file"]):
-            assert "national_id" not in r
-            if r["tk_identity"]:
-                tokens[records[r["agency_perpetrator_id"]]["_true"]].add(r["tk_identity"])
+    for _, r in pseudonymised(mx, tmp_path):
+        assert "national_id" not in r
+        if r["tk_identity"]:
+            tokens[records[r["agency_perpetrator_id"]]["_true"]].add(r["tk_identity"])
     assert tokens and all(len(t) == 1 for t in tokens.values())
+
+
+def test_names_on_or_off_leave_every_other_file_as_it_was(tmp_path: Path) -> None:
+    """Names are written from draws made either way: switching them off changes only the
+    perpetrators' name columns (and the name noise the truth lists for them)."""
+    on_dir = generate("MX", 200, "2023-2024", 9, tmp_path / "on").manifest.parent
+    off_dir = generate("MX", 200, "2023-2024", 9, tmp_path / "off", perpetrator_names=False)
+    off_dir = off_dir.manifest.parent
+    files = sorted(p.relative_to(on_dir) for p in on_dir.rglob("*.csv"))
+    assert files == sorted(p.relative_to(off_dir) for p in off_dir.rglob("*.csv"))
+    submissions = 0
+    for name in files:
+        on, off = rows(on_dir / name), rows(off_dir / name)
+        if name == Path(TRUTH_DIR) / "record_map.csv":
+            assert [r for r in on if r["contract"] != CONTRACT] == [
+                r for r in off if r["contract"] != CONTRACT
+            ]
+            perps = zip(
+                (r for r in on if r["contract"] == CONTRACT),
+                (r for r in off if r["contract"] == CONTRACT),
+                strict=True,
+            )
+            for a, b in perps:
+                assert a["agency_id"] == b["agency_id"]
+                assert set(b["noise"].split()) <= set(a["noise"].split())
+        elif name.name == "perpetrators.csv" and name.parts[0] != TRUTH_DIR:
+            submissions += 1
+            assert [{k: v for k, v in r.items() if k not in NAME_COLUMNS} for r in on] == off
+        else:
+            assert (on_dir / name).read_bytes() == (off_dir / name).read_bytes(), name
+    assert submissions > 1
+
+
+def test_pseudonymised_names_agree_for_clean_records_of_one_perpetrator(
+    pe: Path, tmp_path: Path
+) -> None:
+    records = {(r["_inst"], r["agency_perpetrator_id"]): r for r in perpetrator_records(pe)}
+    names: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    legal = 0
+    for institution, r in pseudonymised(pe, tmp_path):
+        assert not set(r) & set(NAME_COLUMNS)
+        clear = records[(institution, r["agency_perpetrator_id"])]
+        if r["person_type"] == "legal":
+            legal += 1
+            assert r["tk_given_names"] == r["tk_birth_date"] == r["birth_year"] == ""
+        elif not clear["_noise"]:
+            names[clear["_true"]].add((r["tk_given_names"], r["tk_surnames"]))
+            assert r["tk_birth_date"] and r["birth_year"] == clear["birth_date"][:4]
+    assert legal and any(len(v) for v in names.values())
+    assert all(len(v) == 1 for v in names.values())

@@ -57,12 +57,12 @@ def synth(
     perpetrator_names: Annotated[
         bool,
         typer.Option(
-            "--perpetrator-names",
-            help="Also write perpetrators' names and birth dates into their files (the truth "
-            "always has them). Off until the intake perpetrators contract accepts them; "
-            "their national or tax ID is always written.",
+            "--perpetrator-names/--no-perpetrator-names",
+            help="Write natural-person perpetrators' names and birth dates into their files "
+            "(default; the truth always has them). --no-perpetrator-names leaves only their "
+            "national or tax ID, as institutions that record no names would.",
         ),
-    ] = False,
+    ] = True,
 ) -> None:
     """Generate a SYNTHETIC country: institution submissions, manifest and truth files.
 

@@ -134,13 +134,14 @@ def generate(
     out: Path | str,
     fmt: str = "csv",
     noise: NoiseRates | None = None,
-    perpetrator_names: bool = False,
+    perpetrator_names: bool = True,
 ) -> SynthResult:
     """Generate a synthetic country into `out` (replaced if it holds a previous run).
 
-    `perpetrator_names` also writes perpetrators' names and birth dates into their
-    submission files (the truth always has them); off by default until the intake
-    perpetrators contract and its pseudonymisation accept those columns."""
+    `perpetrator_names` writes natural-person perpetrators' names and birth dates into
+    their submission files, as institutions hold them before `opsc pseudonymise` (the
+    truth always has them); False leaves only their national or tax ID. Either way the
+    other files are byte-identical: the same random draws are made."""
     if fmt not in FORMATS:
         raise SynthError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     if children < 1:

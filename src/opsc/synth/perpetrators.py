@@ -86,8 +86,9 @@ def add_identifiers(
     """The perpetrator rows with their identifiers as each institution wrote them.
 
     Always the national (or tax) ID, which intake pseudonymises into `tk_identity`; names
-    and birth date only when `names` (the perpetrators contract must accept them first).
-    The hidden `_noise` column says what was done to each record (for the truth)."""
+    and birth date of natural persons when `names` (the default of `opsc synth`), which
+    intake pseudonymises as victims' are. The hidden `_noise` column says what was done to
+    each record (for the truth)."""
     perp: IntArray = table["_perp"]
     n = len(perp)
     legal = perps.legal[perp]
