@@ -28,7 +28,7 @@ from opsc.linkage.pipeline import (
     derive,
     link,
 )
-from opsc.linkage.spec import SPECS, VICTIM, Spec
+from opsc.linkage.spec import PERPETRATOR, SPECS, VICTIM, Spec
 from opsc.records import session
 from opsc.records.cases import Case, CaseOffence, Perpetrator, Victim
 from opsc.records.institutions import Submission
@@ -49,6 +49,12 @@ class RunSummary:
 STORE_COLUMNS = (
     *(c for c in VICTIM.input_columns() if c not in DERIVED),
     "age_at_offence",
+)
+# A perpetrator's pseudonymised names and birth year, stored as victims' are.
+IDENTITY = "tk_identity"
+PERPETRATOR_IDENTITY = (
+    *(c for c in PERPETRATOR.input_columns() if c.startswith(("tk_", "bf_")) and c != IDENTITY),
+    "birth_year",
 )
 
 
@@ -77,12 +83,18 @@ def load_victims(engine: Engine, submissions: Sequence[int] | None = None) -> pd
     with engine.connect() as conn:
         frame = pd.read_sql(query.order_by(Victim.id), conn)
     _one_key(frame, "victim")
-    when = frame.pop("date_offence").fillna(frame.pop("date_reported"))
-    when = when.fillna(frame.pop("period_end"))
-    frame["offence_year"] = pd.to_datetime(when).dt.year.astype("Int64")
+    _offence_year(frame)
     for column in ("birth_year", "age_at_offence"):
         frame[column] = frame[column].astype("Int64")
     return derive(frame)
+
+
+def _offence_year(frame: pd.DataFrame) -> None:
+    """`offence_year` from the case's offence date, else its report, else the end of the
+    submission's period (the three date columns are consumed)."""
+    when = frame.pop("date_offence").fillna(frame.pop("date_reported"))
+    when = when.fillna(frame.pop("period_end"))
+    frame["offence_year"] = pd.to_datetime(when).dt.year.astype("Int64")
 
 
 def _one_key(frame: pd.DataFrame, entity: str) -> None:
@@ -242,22 +254,31 @@ def load_cases(engine: Engine, victim_run: int | None = None) -> pd.DataFrame:
 
 
 def load_perpetrators(engine: Engine, case_run: int | None = None) -> pd.DataFrame:
-    """Perpetrators who are natural persons, with the cluster of their case in a case run
-    (default: the latest). Legal persons are not linked here."""
+    """Perpetrators who are natural persons, with their pseudonymised names and birth date,
+    and the cluster of their case in a case run (default: the latest). `offence_year` and
+    `age_at_offence` give a birth year to those recorded with an age only, as for victims.
+    Legal persons are not linked here."""
     run = _run(engine, case_run, "case")
+    names = [getattr(Perpetrator, c) for c in PERPETRATOR_IDENTITY]
     query = (
         select(
             Perpetrator.id.label(ID),
             Perpetrator.submission_id,
             Perpetrator.key_version,
             Perpetrator.tk_identity,
+            *names,
             Perpetrator.sex,
-            Perpetrator.age,
+            Perpetrator.age.label("age_at_offence"),
             Perpetrator.nationality,
             Perpetrator.role,
             Perpetrator.case_id,
             LinkageCluster.cluster_id.label("case_cluster"),
+            Case.date_offence,
+            Case.date_reported,
+            Submission.period_end,
         )
+        .join(Submission, Submission.id == Perpetrator.submission_id)
+        .outerjoin(Case, Case.id == Perpetrator.case_id)
         .outerjoin(
             LinkageCluster,
             (LinkageCluster.record_id == Perpetrator.case_id) & (LinkageCluster.run_id == run.id),
@@ -268,10 +289,11 @@ def load_perpetrators(engine: Engine, case_run: int | None = None) -> pd.DataFra
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     _one_key(frame, "perpetrator")
-    for column in ("age", "case_cluster", "case_id"):
+    _offence_year(frame)
+    for column in ("birth_year", "age_at_offence", "case_cluster", "case_id"):
         frame[column] = frame[column].astype("Int64")
     frame.attrs["parent_run"] = run.id
-    return frame
+    return derive(frame)
 
 
 def run_entity_linkage(

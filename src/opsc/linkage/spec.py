@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from opsc.intake.pseudonym.stream import PERSON_OUTPUT
+
 Mode = Literal["pseudonymised", "clear"]
 MODES: tuple[Mode, ...] = ("pseudonymised", "clear")
 
@@ -188,21 +190,42 @@ CASE = Spec(
     training=(("victim_cluster",), ("offence_day",)),
 )
 
-# Perpetrators who are natural persons. Intake keeps only a token of the national ID (no
-# names), so two records without that token can be the same person only inside one linked
-# case (case linkage run): there sex, age, nationality and role decide.
+
+def _as_victims(*labels: str) -> tuple[Comparison, ...]:
+    """The victim model's comparisons of these labels, reused as they are."""
+    by_label = {c.label: c for c in VICTIM.comparisons}
+    return tuple(by_label[label] for label in labels)
+
+
+PERSON = _as_victims("birth", "given_names", "surnames", "sex", "nationality")
+# What intake stores of any person (names, their parts and sounds, birth date and year),
+# with the birth-year blocks linkage derives, sex and nationality.
+PERSON_COLUMNS = frozenset(
+    (*PERSON_OUTPUT, "year_block_even", "year_block_odd", "sex", "nationality")
+)
+
+# Perpetrators who are natural persons, pseudonymised at the institution as children are:
+# the national ID token decides outright; names, their sounds, Bloom filters and the birth
+# date (or the birth year from the age) are compared as for victims, so one person is found
+# across cases and institutions; inside one linked case (case linkage run) sex, nationality
+# and role add evidence, and two perpetrators listed in one case file are never merged.
 PERPETRATOR = Spec(
     name="perpetrator",
     comparisons=(
         Exact("identity", "tk_identity"),
-        Exact("sex", "sex", unknown=("U",)),
-        Near("age", "age", (1, 3)),
-        Exact("nationality", "nationality"),
+        *PERSON,
         Exact("role", "role"),
         Exact("case", "case_cluster"),
     ),
-    blocking=(("tk_identity",), ("case_cluster",)),
-    training=(("case_cluster",), ("sex", "age"), ("tk_identity",)),
+    # The ID, the linked case, and the victim model's rules on names and birth date alone
+    # (perpetrators' residence is not recorded): any single identifier may be wrong or
+    # missing and the pair still meets.
+    blocking=(
+        ("tk_identity",),
+        ("case_cluster",),
+        *(rule for rule in VICTIM.blocking if set(rule) <= PERSON_COLUMNS),
+    ),
+    training=(("case_cluster",), ("tk_surnames", "tk_given_names"), ("tk_birth_date",)),
     deterministic=("tk_identity",),
     exclusive="tk_identity",
     distinct_within=("submission_id", "case_id"),
