@@ -320,11 +320,15 @@ def test_synthetic_country_end_to_end(tmp_path: Path) -> None:
     assert rejected == []
     assert rows(engine, "SELECT count(*) FROM victim WHERE key_version = 'e2e'")[0][0] > 0
     clear = tmp_path / "syn"
-    names = set()
-    for path in clear.rglob("victims.csv"):
-        with path.open(encoding="utf-8") as f:
-            names |= {r["paternal_surname"] for r in csv.DictReader(f) if r["paternal_surname"]}
-    # Exact values, not substrings: a name can occur by chance inside base64 text.
-    stored = {str(v) for r in rows(engine, "SELECT * FROM victim") for v in r}
-    assert names and not (stored & (names | {n.upper() for n in names}))
+    for contract, table in (("victims", "victim"), ("perpetrators", "perpetrator")):
+        names = set()
+        for path in clear.rglob(f"{contract}.csv"):
+            with path.open(encoding="utf-8") as f:
+                for r in csv.DictReader(f):
+                    names |= {r[c] for c in ("paternal_surname", "birth_date", "national_id")}
+        names.discard("")
+        # Exact values, not substrings: a name can occur by chance inside base64 text.
+        stored = {str(v) for r in rows(engine, f"SELECT * FROM {table}") for v in r}
+        assert names and not (stored & (names | {n.upper() for n in names})), table
+    assert rows(engine, "SELECT count(*) FROM perpetrator WHERE tk_given_names IS NOT NULL")[0][0]
     engine.dispose()
