@@ -116,3 +116,17 @@ def test_publishing_back_stops_at_its_budget() -> None:
     found = suppress_heuristic(system, requirements(system, _RULES), prune_seconds=0.0)
     same = publish_back(system, found.req, found.hidden, witnesses=found.witnesses, budget=0)
     assert (same == found.hidden).all()
+
+
+def test_the_exact_model_never_returns_an_unverified_pattern() -> None:
+    """Found by hypothesis: 4 = (1 + 1) + (1 + 1) with every cell but the total primary.
+    Publishing the total lets the attacker recover every cell (each is at least 1)."""
+    frame = pd.DataFrame(
+        [("c0", "c0.0", 1), ("c0", "c0.1", 1), ("c1", "c1.0", 1), ("c1", "c1.1", 1)],
+        columns=["d0", "sub", "count"],
+    )
+    table = build_table(frame, ["d0"], hierarchy=[("d0", "sub")])
+    rules = Rules(k=4, k_by_level={}, max_suppressed_share=1.0, exact_max_size=40)
+    result = protect(table, rules)
+    assert result.audit is not None and result.audit.safe
+    assert result.loss.suppressed == 7

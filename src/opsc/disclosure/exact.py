@@ -100,10 +100,12 @@ def _cut(
 ) -> dict[int, float] | None:
     """A capacity cut from the LP dual when `move` needs published cells, else None."""
     solved = lp.solve(move)
-    if not np.isfinite(solved.objective):
-        return None  # cannot happen once the heuristic has set attainable requirements
-    if solved.objective <= _TOL:
+    if np.isfinite(solved.objective) and solved.objective <= _TOL:
         return None
+    if not np.isfinite(solved.objective):
+        # Not expected once the heuristic has set attainable requirements, yet HiGHS has
+        # reported it (a 7-cell hierarchy): never take the pattern as safe unverified.
+        return _no_good(hidden, cand)
     n = lp.n
     cell, column = move
     unit = np.where(hidden, 0.0, 1.0)
@@ -126,11 +128,16 @@ def _cut(
         coef += np.where(is_cand, u * (free[part] - held[part]), 0.0)
     # V(x) ≥ rhs − Σ coef_j x_j must be ≤ 0: the cut reads Σ coef_j x_j ≥ rhs.
     gain = coef[cand]
-    if rhs <= _TOL:
-        return None
     gain = np.minimum(gain, rhs)  # a binary can give at most what the cut asks
     keep = np.flatnonzero(gain > _TOL)
+    if rhs <= _TOL or keep.size == 0:
+        return _no_good(hidden, cand)  # the dual gives no cut, yet the move needs more
     return {int(p): float(gain[p] / rhs) for p in keep} | {-1: 1.0}
+
+
+def _no_good(hidden: npt.NDArray[np.bool_], cand: npt.NDArray[np.int64]) -> dict[int, float]:
+    """Hiding less never helps, so a safe pattern hides a cell this unsafe one publishes."""
+    return {int(p): 1.0 for p in np.flatnonzero(~hidden[cand])} | {-1: 1.0}
 
 
 def _master(
