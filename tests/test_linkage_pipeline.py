@@ -13,7 +13,7 @@ from opsc.linkage.graph import constrained_components
 from opsc.linkage.incremental import link_incremental
 from opsc.linkage.pipeline import Decisions, LinkConfig, LinkResult, link
 from opsc.linkage.sample import Noise, population, pseudonymise
-from opsc.linkage.spec import VICTIM
+from opsc.linkage.spec import CASE, VICTIM
 
 ENC = Encoder(b"test-key-not-a-secret-32-bytes!!")
 CONFIG = LinkConfig(u_max_pairs=2e5)
@@ -140,3 +140,34 @@ def test_clusters_never_join_two_ids_or_a_rejected_pair() -> None:
     cannot = (np.array([20]), np.array([40]))
     got = constrained_components(ids, left, right, strength, none, cannot)
     assert got.tolist() == [10, 10, 30, 30]
+
+
+def test_case_model_trains_when_every_pair_sharing_a_victim_matches() -> None:
+    # Each child has one case, reported to one to three institutions: in the training block
+    # "same linked victim" every pair is a match (EM's λ there is 1), which used to make the
+    # model's prior NaN (the run failed) or near 1 (every candidate pair looked likely).
+    rng = np.random.default_rng(5)
+    rows: list[dict[str, object]] = []
+    for case in range(400):
+        day, geo = int(rng.integers(0, 2000)), f"{rng.integers(1, 33):02d}{rng.integers(1, 60):03d}"
+        offence, online = str(rng.choice(["sale", "porn", "prost"])), str(rng.choice(["Y", "N"]))
+        for _ in range(int(rng.integers(1, 4))):
+            rows.append(
+                {
+                    "unique_id": len(rows) + 1,
+                    "victim_cluster": case,
+                    "offence_day": day,
+                    "reported_day": day + int(rng.integers(0, 20)),
+                    "geo_code": geo,
+                    "main_offence": offence,
+                    "online": online,
+                    "true_case": case,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    result = link(frame, CASE)
+    sizes = frame.groupby("true_case").size()
+    true_prior = (sizes * (sizes - 1) / 2).sum() / (len(frame) * (len(frame) - 1) / 2)
+    prior = result.model["probability_two_random_records_match"]
+    assert abs(prior / true_prior - 1) < 0.2
+    assert summary(result.clusters, frame, "true_case")["cluster_f1"] >= 0.99

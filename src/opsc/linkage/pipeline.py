@@ -22,7 +22,7 @@ from splink import Linker, SettingsCreator, block_on
 from opsc.linkage.bloom import expand_bloom
 from opsc.linkage.comparisons import comparisons, rules
 from opsc.linkage.engine import EngineName, EngineOptions, db_api
-from opsc.linkage.errors import LinkageInputError
+from opsc.linkage.errors import LinkageError, LinkageInputError
 from opsc.linkage.graph import constrained_components, group_edges
 from opsc.linkage.spec import Mode, Spec
 
@@ -142,21 +142,46 @@ def settings(spec: Spec, mode: Mode, n_words: dict[str, int]) -> SettingsCreator
 
 def train(linker: Linker, spec: Spec, config: LinkConfig, prepared: pd.DataFrame) -> None:
     """Estimate λ, u and m with Splink's own procedures, seeded."""
-    keys = [c for c in spec.deterministic if prepared[c].dropna().duplicated().any()]
+    keys = [c for c in spec.deterministic or spec.prior if prepared[c].dropna().duplicated().any()]
     if keys:  # else EM estimates it below
         linker.training.estimate_probability_two_random_records_match(
             [block_on(c) for c in keys], recall=key_recall(prepared, keys, config.prior_recall)
         )
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
-    for cols in spec.training:
-        if not prepared[list(cols)].dropna().duplicated().any():
-            continue  # no two records share these values: nothing to train on this block
+    blocks = [c for c in spec.training if prepared[list(c)].dropna().duplicated().any()]
+    sessions = [  # a block no two records share trains nothing
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*cols),
-            max_pairs=config.em_max_pairs,
-            # no shared key to estimate λ from: take it from EM, adjusted for the blocking
-            populate_probability_two_random_records_match_from_trained_values=not keys,
+            block_on(*cols), max_pairs=config.em_max_pairs
         )
+        for cols in blocks
+    ]
+    if not keys and sessions:
+        prior_from_sessions(linker, sessions)
+    prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+    if not 0 < prior < 1:  # NaN fails too
+        raise LinkageError(
+            f"the {spec.name} model could not be trained on {len(prepared)} records "
+            f"(match prior {prior}): link with a saved model, or with more records"
+        )
+
+
+def prior_from_sessions(linker: Linker, sessions: list[Any]) -> None:
+    """λ from the EM blocks when no key gives it: each block's own λ adjusted for its
+    blocking rule (Splink's procedure). A block where EM found every pair a match (λ ≈ 1,
+    seen on small inputs) says nothing about λ this way — Splink 5.0 would turn it into a
+    near-1 or NaN prior for the whole model — so it is left out."""
+    usable = [
+        s for s in sessions if s.core_model_settings.probability_two_random_records_match < 1 - 1e-6
+    ]
+    if not usable:
+        raise LinkageError(
+            "every training block was all matches: give the model a key column, or more records"
+        )
+    every = linker._em_training_sessions
+    linker._em_training_sessions = usable
+    # Splink's own step (what `populate_…_from_trained_values=True` runs), on those blocks
+    linker._populate_probability_two_random_records_match_from_trained_values()  # type: ignore[no-untyped-call]
+    linker._em_training_sessions = every
 
 
 def key_recall(prepared: pd.DataFrame, keys: list[str], given: float | None) -> float:

@@ -97,6 +97,9 @@ class Spec:
     blocking: tuple[tuple[str, ...], ...]
     training: tuple[tuple[str, ...], ...]
     deterministic: tuple[str, ...] = ()
+    # Columns whose shared value marks pairs that are nearly all matches without making
+    # them one: the match prior (λ) is estimated from them as from the deterministic keys.
+    prior: tuple[str, ...] = ()
     extra_columns: tuple[str, ...] = field(default=())
     # A column two records of one entity never disagree on when both have it (national ID
     # token): clustering refuses to join records with different values.
@@ -123,7 +126,7 @@ class Spec:
                 cols.append(c.column)
         for rule in (*self.blocking, *self.training):
             cols += rule
-        cols += self.deterministic + self.extra_columns + self.distinct_within
+        cols += self.deterministic + self.prior + self.extra_columns + self.distinct_within
         return tuple(dict.fromkeys(cols))
 
 
@@ -188,6 +191,9 @@ CASE = Spec(
     ),
     blocking=(("victim_cluster",), ("offence_day", "geo_code")),
     training=(("victim_cluster",), ("offence_day",)),
+    # Two files of one linked child are mostly one case (a child in two cases is rarer);
+    # EM alone cannot say how often, as that block is nearly all matches.
+    prior=("victim_cluster",),
 )
 
 
