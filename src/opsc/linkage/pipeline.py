@@ -25,6 +25,7 @@ from opsc.linkage.engine import EngineName, EngineOptions, db_api
 from opsc.linkage.errors import LinkageError, LinkageInputError
 from opsc.linkage.graph import constrained_components, group_edges
 from opsc.linkage.spec import Mode, Spec
+from opsc.linkage.splink_fix import install as clamp_em_underflow
 
 ID = "unique_id"
 APPROX_YEAR = "approx_birth_year"
@@ -142,6 +143,7 @@ def settings(spec: Spec, mode: Mode, n_words: dict[str, int]) -> SettingsCreator
 
 def train(linker: Linker, spec: Spec, config: LinkConfig, prepared: pd.DataFrame) -> None:
     """Estimate λ, u and m with Splink's own procedures, seeded."""
+    clamp_em_underflow()
     keys = [c for c in spec.deterministic or spec.prior if prepared[c].dropna().duplicated().any()]
     if keys:  # else EM estimates it below
         linker.training.estimate_probability_two_random_records_match(
