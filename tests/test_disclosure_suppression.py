@@ -130,3 +130,31 @@ def test_the_exact_model_never_returns_an_unverified_pattern() -> None:
     result = protect(table, rules)
     assert result.audit is not None and result.audit.safe
     assert result.loss.suppressed == 7
+
+
+def test_local_alternatives_prefer_codes_whose_path_is_already_hidden() -> None:
+    """The state a move swaps with comes first when its cells on the move's path (own sex
+    or total, own age or total) are hidden; among the rest, the one holding least."""
+    system = link([_table(seed=2, states=6, mean=8.0)])
+    req = requirements(system, Rules(k=5))
+    lp = Perturber(system, req, np.zeros(system.n, dtype=np.bool_))
+    local = LocalWitness(lp)
+    at = {key: j for j, key in enumerate(system.keys)}
+    cell = at[(("age_band", "12-14"), ("sex", "F"), ("state", "02"))]
+    names = {code: name for name, code in local.names["state"].items()}
+
+    def path_value(state: str) -> int:
+        path = [
+            (("age_band", "12-14"), ("sex", "F"), ("state", state)),
+            (("age_band", "12-14"), ("state", state)),
+            (("sex", "F"), ("state", state)),
+            (("state", state),),
+        ]
+        return sum(int(system.values[at[key]]) for key in path)
+
+    ranked = [names[c] for c in local._alternatives(cell, "state", 5)]
+    assert "02" not in ranked and len(ranked) == 5
+    assert [path_value(s) for s in ranked] == sorted(path_value(s) for s in ranked)
+    last = ranked[-1]
+    lp.hidden[at[(("age_band", "12-14"), ("state", last))]] = True
+    assert [names[c] for c in local._alternatives(cell, "state", 5)][0] == last

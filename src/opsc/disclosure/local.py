@@ -3,10 +3,11 @@
 On a large table the full perturbation LP is slow, yet a protecting perturbation is a
 product of small moves, one per dimension: a coordinate stays with its total (x and
 `_total` move together) or swaps with another category (x up, x′ down). So the LP only
-needs, per column, the cell's own code, the total, and a few alternatives: those already
-hidden next to the cell, then the smallest. Restricting the LP to that neighbourhood can only
-remove perturbations, never invent one, so a local witness is a valid witness; when the
-neighbourhood has none, the caller falls back to the full LP.
+needs, per column, the cell's own code, the total, and a few alternatives: those whose
+cells on the move's path are most often hidden already, then the smallest. Restricting
+the LP to that neighbourhood can only remove perturbations, never invent one, so a local
+witness is a valid witness; when the neighbourhood has none, the caller falls back to the
+full LP.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import scipy.sparse as sp
 from opsc.disclosure.heuristic import Move, Perturber
 from opsc.disclosure.solver import load_lp, lp_model
 
-_ALTERNATIVES = 3
+_ALTERNATIVES = 4
+_WIDER = 3
 
 
 class LocalWitness:
@@ -44,19 +46,29 @@ class LocalWitness:
         self.h: highspy.Highs | None = None  # one solver, reloaded per move
 
     def _alternatives(self, cell: int, column: str, many: int) -> list[int]:
-        """Codes this column may take around `cell`: hidden neighbours first, then smallest."""
-        key = dict(self.lp.system.keys[cell])
-        own = key.get(column)
-        found: list[tuple[bool, int, int]] = []
-        for name, code in self.names[column].items():
-            if name == own:
-                continue
-            other = tuple(sorted({**key, column: name}.items()))
-            j = self.index.get(other)
-            if j is not None:
-                found.append((not bool(self.lp.hidden[j]), int(self.lp.system.values[j]), code))
-        found.sort()
-        return [code for _, _, code in found[:many]]
+        """Codes this column may take around `cell`, best first.
+
+        The move through code v uses the cells with v in this column and, in every other
+        column, the cell's own code or the total (its "box"). A code whose box has more
+        hidden cells comes first (they cost nothing to move); then the one whose published
+        cells hold least.
+        """
+        own = int(self.codes[column][cell])
+        box = np.ones(self.lp.n, dtype=np.bool_)
+        for other in self.columns:
+            if other != column:
+                code = self.codes[other]
+                box &= (code == code[cell]) | (code < 0)
+        code = self.codes[column]
+        box &= (code >= 0) & (code != own)
+        size = len(self.names[column])
+        hidden = self.lp.hidden
+        count = np.bincount(code[box & hidden], minlength=size)
+        values = self.lp.system.values.astype(np.float64)
+        weight = np.bincount(code[box & ~hidden], weights=values[box & ~hidden], minlength=size)
+        present = np.bincount(code[box], minlength=size) > 0
+        ranked = np.lexsort((np.arange(size), weight, -count))
+        return [int(c) for c in ranked if present[c]][:many]
 
     def neighbourhood(self, cell: int, many: int) -> npt.NDArray[np.bool_]:
         mask = np.ones(self.lp.n, dtype=np.bool_)
@@ -73,7 +85,7 @@ class LocalWitness:
         A neighbourhood three times wider is tried before giving up: the full LP costs more.
         The `forbidden` cell (one being published again) may not move.
         """
-        for many in (_ALTERNATIVES, 3 * _ALTERNATIVES):
+        for many in (_ALTERNATIVES, _WIDER * _ALTERNATIVES):
             y = self._solve(move, many, forbidden)
             if y is not None:
                 return y

@@ -175,7 +175,7 @@ def _pattern(
     # Leave part of the time limit for the audit and, if it comes to that, the advice.
     # Up to LOCAL_ABOVE cells, publishing back (below) replaces the construction's pruning:
     # it publishes more, at the audit's bar. Above, its LPs on all hidden cells cost too
-    # much (about 45 ms each on 32 × 2 × 4 × 5), and the local pruning stays.
+    # much (about 55 ms each on 32 × 2 × 4 × 5).
     small = system.n <= LOCAL_ABOVE
     found = suppress_heuristic(
         system,
