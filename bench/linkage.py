@@ -66,6 +66,9 @@ FEBRL = Spec(
         ("tk_given_ph", "tk_surname_ph"),
         ("tk_address", "tk_sn"),
         ("tk_surname", "tk_sn"),
+        # FEBRL3 swaps given name and surname and mistypes the rest: the address keys alone
+        ("tk_pc", "tk_sn"),
+        ("tk_address", "tk_pc"),
     ),
     training=(("tk_dob",), ("tk_given", "tk_surname")),
     deterministic=("tk_ssid",),
