@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from opsc.disclosure import Rules, Table, audit_published, build_table, protect
 from opsc.disclosure.cleanup import publish_back
-from opsc.disclosure.heuristic import suppress_heuristic
+from opsc.disclosure.heuristic import Perturber, suppress_heuristic
+from opsc.disclosure.local import LocalWitness
+from opsc.disclosure.localback import publish_back_local
 from opsc.disclosure.primary import Requirements, requirements
 from opsc.disclosure.table import CellSystem, link
 
@@ -117,6 +119,21 @@ def test_publishing_back_only_publishes_and_keeps_the_bar(table: Table) -> None:
     hidden = publish_back(system, found.req, found.hidden, witnesses=found.witnesses, budget=10_000)
     assert not (hidden & ~found.hidden).any()
     assert (hidden | ~found.req.primary).all()  # every primary cell stays hidden
+    assert audit_published(_document(table, system, found.req, hidden), lower=1).safe
+
+
+@SETTINGS
+@given(tables())
+def test_publishing_back_on_neighbourhoods_only_publishes_and_keeps_the_bar(
+    table: Table,
+) -> None:
+    """The large tables' clean-up (checks on neighbourhoods) obeys the same law."""
+    system = link([table])
+    found = suppress_heuristic(system, requirements(system, RULES), prune_seconds=0.0)
+    local = LocalWitness(Perturber(system, found.req, found.hidden))
+    hidden = publish_back_local(local, found.hidden, found.witnesses, budget=10_000)
+    assert not (hidden & ~found.hidden).any()
+    assert (hidden | ~found.req.primary).all()
     assert audit_published(_document(table, system, found.req, hidden), lower=1).safe
 
 

@@ -3,17 +3,23 @@ the pruning that runs on them for large systems, and publishing back on small on
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import opsc.disclosure.heuristic as heuristic
+import opsc.disclosure.protect  # noqa: F401  (the package re-exports a function of that name)
 from opsc.disclosure import Rules, audit_published, build_table, protect
 from opsc.disclosure.cleanup import publish_back
 from opsc.disclosure.heuristic import Perturber, suppress_heuristic
 from opsc.disclosure.local import LocalWitness
+from opsc.disclosure.localback import publish_back_local
 from opsc.disclosure.primary import Requirements, requirements
 from opsc.disclosure.table import Table, link
+
+protect_module = sys.modules["opsc.disclosure.protect"]
 
 _RULES = Rules(k=5, max_suppressed_share=1.0, exact_max_size=0)
 
@@ -157,4 +163,32 @@ def test_local_alternatives_prefer_codes_whose_path_is_already_hidden() -> None:
     assert [path_value(s) for s in ranked] == sorted(path_value(s) for s in ranked)
     last = ranked[-1]
     lp.hidden[at[(("age_band", "12-14"), ("state", last))]] = True
-    assert [names[c] for c in local._alternatives(cell, "state", 5)][0] == last
+    assert names[local._alternatives(cell, "state", 5)[0]] == last
+
+
+def test_publishing_back_on_neighbourhoods_shows_cells_and_stops_at_its_budget() -> None:
+    """Large tables check each primary on the hidden cells around it: on this table that
+    publishes cells again, the audit agrees, and with no budget nothing changes."""
+    system = link([_table(seed=5, states=10)])
+    found = suppress_heuristic(system, requirements(system, _RULES), prune_seconds=0.0)
+    local = LocalWitness(Perturber(system, found.req, found.hidden))
+    hidden = publish_back_local(local, found.hidden, found.witnesses, budget=10_000)
+    assert hidden.sum() < found.hidden.sum()
+    assert not (hidden & ~found.hidden).any()
+    same = publish_back_local(local, found.hidden, found.witnesses, budget=0)
+    assert (same == found.hidden).all()
+
+
+def test_large_system_path_publishes_back_and_passes_the_audit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(heuristic, "LOCAL_ABOVE", 0)
+    monkeypatch.setattr(protect_module, "LOCAL_ABOVE", 0)
+    table = _table(seed=5, states=10)
+    hidden = []
+    for lps in (0.0, 20.0):
+        monkeypatch.setattr(protect_module, "_LOCAL_BACK_LPS", lps)
+        result = protect(table, _RULES)
+        assert result.audit is not None and result.audit.safe
+        hidden.append(result.loss.suppressed)
+    assert hidden[1] < hidden[0]

@@ -43,7 +43,31 @@ class LocalWitness:
             self.codes[column], self.names[column] = code, names
         self.index = {key: j for j, key in enumerate(system.keys)}
         self.matrix = system.matrix.tocsc()
+        self.rows = system.matrix.shape[0]
         self.h: highspy.Highs | None = None  # one solver, reloaded per move
+
+    def block(self, cells: npt.NDArray[np.int64]) -> sp.csc_matrix:
+        """[A, −A] on `cells` (y+ then y−), keeping only the equations they appear in.
+
+        Built from the CSC arrays directly: scipy's fancy indexing and `hstack` cost more
+        than the small LP they feed.
+        """
+        m = self.matrix
+        starts, ends = m.indptr[cells], m.indptr[cells + 1]
+        lengths = ends - starts
+        take = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            int(lengths.sum())
+        )
+        index, data = m.indices[take], m.data[take]
+        used = np.unique(index)
+        remap = np.full(self.rows, -1, dtype=np.int64)
+        remap[used] = np.arange(used.size)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        both = np.concatenate([indptr, indptr[-1] + indptr[1:]])
+        return sp.csc_matrix(
+            (np.concatenate([data, -data]), np.tile(remap[index], 2), both),
+            shape=(used.size, 2 * cells.size),
+        )
 
     def _alternatives(self, cell: int, column: str, many: int) -> list[int]:
         """Codes this column may take around `cell`, best first.
@@ -96,9 +120,7 @@ class LocalWitness:
         n = lp.n
         cell, column = move
         cells = np.flatnonzero(self.neighbourhood(cell, many))
-        sub = self.matrix[:, cells]
-        rows = np.unique(sub.indices)
-        a = sub[rows]
+        a = self.block(cells)
         m = cells.size
         cost = np.where(lp.hidden[cells], 1e-3, lp.cost[cells])
         upper = np.concatenate([lp.upper[cells], lp.upper[n + cells]])
@@ -111,11 +133,11 @@ class LocalWitness:
         lower[pinned] = upper[pinned] = amount
         upper[other] = 0.0
         args = (
-            sp.hstack([a, -a], format="csc"),
+            a,
             np.concatenate([cost, cost]),
             lower,
             upper,
-            np.zeros(rows.size),
+            np.zeros(a.shape[0]),
         )
         if self.h is None:
             self.h = lp_model(*args, presolve="off")

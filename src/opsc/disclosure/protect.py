@@ -24,9 +24,12 @@ from opsc.disclosure.heuristic import (
     LOCAL_ABOVE,
     Move,
     Pattern,
+    Perturber,
     cell_costs,
     suppress_heuristic,
 )
+from opsc.disclosure.local import LocalWitness
+from opsc.disclosure.localback import publish_back_local
 from opsc.disclosure.output import audit_published, table_cells
 from opsc.disclosure.primary import Requirements, requirements, round_values
 from opsc.disclosure.rules import Rules
@@ -34,6 +37,7 @@ from opsc.disclosure.table import CellSystem, Table, link
 
 _REPAIR_ROUNDS = 5
 _PUBLISH_BACK_LPS = 20  # LPs per primary cell at most: deterministic, unlike seconds
+_LOCAL_BACK_LPS = 0.5  # the same on large tables (each a neighbourhood LP, ~2 ms)
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,11 @@ def _pattern(
             budget=_PUBLISH_BACK_LPS * max(int(req.primary.sum()), 1),
             deadline=start + rules.time_limit / 2,
         )
+        protects = {cell: p for cell, p in protects.items() if hidden[cell]}
+    else:
+        local = LocalWitness(Perturber(system, req, hidden))
+        budget = int(_LOCAL_BACK_LPS * max(int(req.primary.sum()), 1))
+        hidden = publish_back_local(local, hidden, found.witnesses, budget=budget)
         protects = {cell: p for cell, p in protects.items() if hidden[cell]}
     if method == "exact" or (method == "auto" and system.n <= rules.exact_max_size):
         cost = cell_costs(system.values)
