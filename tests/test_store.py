@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from opsc.cli import app
 from opsc.records import Base, init_store, session
-from opsc.records.cases import Case, Perpetrator, Victim
+from opsc.records.cases import Case, Perpetrator, Proceeding, Victim, VictimRiskFactor
 from opsc.records.db import alembic_config, current_revision, head_revisions
 from opsc.records.institutions import Institution, Submission
 
@@ -71,7 +71,31 @@ def test_perpetrator_identity_migration_goes_down_and_up(store_url: str) -> None
                     tk_given_names="name-token",
                 )
             )
-        command.downgrade(alembic_config(engine), "0006")
+            # rows pointing at the perpetrator and at a victim, as in any real store
+            case = Case(
+                submission_id=sub.id, institution_id=sub.institution_id, agency_case_id="C1"
+            )
+            victim = Victim(
+                submission_id=sub.id, institution_id=sub.institution_id, agency_victim_id="V1"
+            )
+            s.add_all([case, victim])
+            s.flush()
+            s.add(VictimRiskFactor(victim_id=victim.id, risk_factor="street"))
+            perpetrator_id = s.scalars(select(Perpetrator.id)).one()
+            s.add(
+                Proceeding(
+                    submission_id=sub.id,
+                    institution_id=sub.institution_id,
+                    agency_proceeding_id="PR1",
+                    case_id=case.id,
+                    perpetrator_id=perpetrator_id,
+                    stage="charge",
+                )
+            )
+        command.downgrade(alembic_config(engine), "0005")
+        columns = {c["name"] for c in inspect(engine).get_columns("victim")}
+        assert "tk_first_given" not in columns
+        command.upgrade(alembic_config(engine), "0006")
         columns = {c["name"] for c in inspect(engine).get_columns("perpetrator")}
         assert "tk_identity" in columns and not columns & set(names)
         command.upgrade(alembic_config(engine), "head")

@@ -39,6 +39,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("perpetrator", schema=None) as batch_op:
+    # Dropped in place (SQLite ≥ 3.35 has DROP COLUMN): rebuilding the table, Alembic's
+    # batch default, fails on SQLite once other tables' foreign keys point at its rows.
+    with op.batch_alter_table("perpetrator", schema=None, recreate="never") as batch_op:
         for name in ("birth_year", *reversed(FILTERS), *reversed(TOKENS)):
             batch_op.drop_column(name)
