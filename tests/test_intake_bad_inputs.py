@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
 from opsc.intake.contracts import get_contract
+from opsc.intake.headers import match_headers
 from opsc.intake.importer import submit_file
 from opsc.records.db import connect, init_store, session
 from opsc.records.institutions import Institution
@@ -221,6 +222,12 @@ CASES: dict[str, tuple[str, str, object, list[list[object]]]] = {
         "agency_perpetrator_id,agency_case_id,person_type,apellido_paterno\nP7,C1,natural,Ruiz\n",
         [[1, None, "clear-identifier"]],
     ),
+    "perpetrator_clear_tax_id": (
+        "perpetrators",
+        "p.csv",
+        "agency_perpetrator_id,agency_case_id,person_type,RFC\nP7,C1,legal,ABC010203XY9\n",
+        [[1, None, "clear-identifier"]],
+    ),
     "perpetrator_clear_name_in_token_column": (
         "perpetrators",
         "p.csv",
@@ -418,6 +425,27 @@ def test_already_submitted_in_another_period(world: Engine, tmp_path: Path) -> N
         [2, "agency_case_id", "already-submitted", "C1"]
     ]
     assert "2024-01-01" in result.report.errors[0].message("en")
+
+
+def test_clear_identifier_hint_names_the_contract_to_pseudonymise() -> None:
+    # Following the hint must give a file of the right contract (the default is victims).
+    found = match_headers(
+        get_contract("perpetrators"), ["agency_perpetrator_id", "curp"], [True] * 2
+    )
+    (error,) = [e for e in found.errors if e.type == "clear-identifier"]
+    assert "--contract perpetrators" in error.hint("en")
+    assert "--contract perpetrators" in error.hint("es")
+
+
+def test_perpetrator_files_from_the_first_template_still_map() -> None:
+    # Contract 1.0.0's template titled the ID token "Identity token" / "Token de identidad".
+    for title in ("Identity token", "Token de identidad"):
+        found = match_headers(
+            get_contract("perpetrators"),
+            ["agency_perpetrator_id", "agency_case_id", "person_type", title],
+            [True] * 4,
+        )
+        assert found.errors == [] and found.columns["tk_identity"] == 3
 
 
 def test_lost_leading_zero_hint_names_the_code(world: Engine, tmp_path: Path) -> None:

@@ -309,3 +309,18 @@ def test_perpetrators_are_pseudonymised_with_the_victims_code(tmp_path: Path) ->
         assert len(legal["tk_identity"]) == 43
         assert all(legal[c] == "" for c in (*shared, "tk_given_phonetic", "bf_given_names"))
     assert company["tk_identity"] != named_company["tk_identity"]
+
+
+def test_a_tax_id_column_becomes_the_identity_token(tmp_path: Path) -> None:
+    # A Mexican RFC encodes the surnames' initials and the birth date: never sent in clear.
+    key = LinkageKey("a", b"1" * 32)
+    people = tmp_path / "perpetrators.csv"
+    people.write_text(
+        "agency_perpetrator_id,agency_case_id,person_type,RFC\nP1,C1,legal,ABC010203XY9\n",
+        encoding="utf-8",
+    )
+    result = pseudonymise_file(people, tmp_path / "p.csv", key, "perpetrators")
+    assert result.removed == ["RFC"]
+    with (tmp_path / "p.csv").open(encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert "ABC010203XY9" not in row.values() and len(row["tk_identity"]) == 43

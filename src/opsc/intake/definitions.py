@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from opsc.intake.contracts import Contract, ForeignKey
 from opsc.intake.fields import (
     AGENCY_CASE,
@@ -157,10 +159,13 @@ PERPETRATORS = Contract(
             enum=("natural", "legal"),
         ),
         Field("key_version", "string", "Linkage key version", "Versión de la llave", max_length=20),
-        token(
-            "tk_identity",
-            "Identity token (national or tax ID)",
-            "Token de identidad (documento o RFC/RUC)",
+        replace(
+            token(
+                "tk_identity",
+                "Identity token (national or tax ID)",
+                "Token de identidad (documento o RFC/RUC)",
+            ),
+            aliases=("identity_token", "token_de_identidad"),  # its titles in contract 1.0.0
         ),
         *PERSON_IDENTITY,
         Field(
@@ -495,17 +500,27 @@ CONTRACTS: tuple[Contract, ...] = (
 # Contracts whose clear identifiers `opsc pseudonymise` replaces by tokens at the institution.
 PSEUDONYMISED = ("victims", "perpetrators")
 
-# Columns of the files institutions hold before pseudonymisation; never accepted centrally.
-CLEAR_IDENTIFIERS = (
-    "given_names",
-    "paternal_surname",
-    "maternal_surname",
-    "birth_date",
-    "national_id",
-    "nombres",
-    "apellido_paterno",
-    "apellido_materno",
-    "fecha_nacimiento",
-    "curp",
-    "dni",
+# The clear columns `opsc pseudonymise` reads at the institution, by every spelling it knows.
+CLEAR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "given_names": ("given_names", "nombres", "nombre", "first_names"),
+    "paternal_surname": ("paternal_surname", "apellido_paterno", "primer_apellido"),
+    "maternal_surname": ("maternal_surname", "apellido_materno", "segundo_apellido"),
+    "birth_date": ("birth_date", "fecha_nacimiento", "fecha_de_nacimiento", "date_of_birth"),
+    "age": ("age", "edad"),
+    # personal or tax ID: a Mexican RFC encodes the surnames' initials and the birth date
+    "national_id": (
+        "national_id",
+        "curp",
+        "dni",
+        "documento_identidad",
+        "numero_documento",
+        "rfc",
+        "ruc",
+        "tax_id",
+    ),
+}
+
+# Those columns, never accepted centrally (an age is not identifying on its own).
+CLEAR_IDENTIFIERS = tuple(
+    spelling for name, spellings in CLEAR_COLUMNS.items() if name != "age" for spelling in spellings
 )

@@ -96,8 +96,10 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Column {value!r} holds a clear personal identifier; names never leave the institution.",
         "La columna {value!r} contiene un identificador personal en claro; los nombres no salen "
         "de la institución.",
-        "Run `opsc pseudonymise FILE --key KEYFILE -o OUT` and send OUT instead.",
-        "Ejecute `opsc pseudonymise ARCHIVO --key LLAVE -o SALIDA` y envíe SALIDA.",
+        "Run `opsc pseudonymise FILE --contract {contract} --key KEYFILE -o OUT` and send OUT "
+        "instead.",
+        "Ejecute `opsc pseudonymise ARCHIVO --contract {contract} --key LLAVE -o SALIDA` y envíe "
+        "SALIDA.",
     ),
     "missing-value": (
         "{field} is required but empty.",

@@ -50,7 +50,14 @@ def match_headers(contract: Contract, headers: list[str], has_data: list[bool]) 
         name = keys.get(key)
         if name is None:
             if key in clear and contract.name in PSEUDONYMISED:
-                result.errors.append(ErrorRecord("clear-identifier", row=1, value=header))
+                result.errors.append(
+                    ErrorRecord(
+                        "clear-identifier",
+                        row=1,
+                        value=header,
+                        params={"contract": contract.name},
+                    )
+                )
                 continue
             suggestion = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
             hint = keys[suggestion[0]] if suggestion else "—"

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from opsc.intake.definitions import CLEAR_COLUMNS
 from opsc.intake.headers import header_key
 from opsc.intake.pseudonym.bloom import BloomEncoder
 from opsc.intake.pseudonym.keys import Hmac, LinkageKey
@@ -36,14 +37,6 @@ from opsc.intake.pseudonym.phonetic import phonetic_key
 from opsc.intake.reader import detect_delimiter, detect_encoding
 
 # Clear identifier -> header spellings accepted (compared with header_key).
-CLEAR_COLUMNS: dict[str, tuple[str, ...]] = {
-    "given_names": ("given_names", "nombres", "nombre", "first_names"),
-    "paternal_surname": ("paternal_surname", "apellido_paterno", "primer_apellido"),
-    "maternal_surname": ("maternal_surname", "apellido_materno", "segundo_apellido"),
-    "birth_date": ("birth_date", "fecha_nacimiento", "fecha_de_nacimiento", "date_of_birth"),
-    "age": ("age", "edad"),
-    "national_id": ("national_id", "curp", "dni", "documento_identidad", "numero_documento"),
-}
 IDENTIFYING = ("given_names", "paternal_surname", "maternal_surname", "birth_date", "national_id")
 CACHE_LIMIT = 200_000
 
