@@ -324,3 +324,25 @@ def test_a_tax_id_column_becomes_the_identity_token(tmp_path: Path) -> None:
     with (tmp_path / "p.csv").open(encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     assert "ABC010203XY9" not in row.values() and len(row["tk_identity"]) == 43
+
+
+def test_headers_spelt_as_intake_reads_them(tmp_path: Path) -> None:
+    # The Spanish titles of the template: a company's names are dropped, not tokenised, and
+    # the age is replaced in its own column, not appended as a second one.
+    key = LinkageKey("a", b"1" * 32)
+    people = tmp_path / "perpetrators.csv"
+    people.write_text(
+        "agency_perpetrator_id,agency_case_id,Persona física o moral,nombres,"
+        "fecha_nacimiento,Edad al momento del delito\n"
+        "P1,C1,natural,Juan,1980-06-15,\n"
+        "P2,C1,legal,Comercial Sol,,\n",
+        encoding="utf-8",
+    )
+    pseudonymise_file(people, tmp_path / "p.csv", key, "perpetrators", {"C1": "2024-03-01"})
+    with (tmp_path / "p.csv").open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        person, company = list(reader)
+    assert header.count("Edad al momento del delito") == 1 and "age" not in header
+    assert person["Edad al momento del delito"] == "43"
+    assert person["tk_given_names"] and not company["tk_given_names"]

@@ -27,7 +27,8 @@ class HeaderMap:
     errors: list[ErrorRecord] = field(default_factory=list)
 
 
-def _keys(contract: Contract) -> dict[str, str]:
+def header_fields(contract: Contract) -> dict[str, str]:
+    """Each accepted header (normalised: name, English or Spanish title, alias) -> field."""
     keys: dict[str, str] = {}
     for f in contract.fields:
         for alias in (f.name, f.title_en, f.title_es, *f.aliases):
@@ -37,7 +38,7 @@ def _keys(contract: Contract) -> dict[str, str]:
 
 def match_headers(contract: Contract, headers: list[str], has_data: list[bool]) -> HeaderMap:
     """Map each header cell to a field; unknown, duplicate, blank and missing are errors."""
-    keys = _keys(contract)
+    keys = header_fields(contract)
     clear = {header_key(c) for c in CLEAR_IDENTIFIERS}
     result = HeaderMap()
     for index, header in enumerate(headers):

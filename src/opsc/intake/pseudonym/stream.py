@@ -28,8 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from opsc.intake.contracts import get_contract
 from opsc.intake.definitions import CLEAR_COLUMNS
-from opsc.intake.headers import header_key
+from opsc.intake.headers import header_fields, header_key
 from opsc.intake.pseudonym.bloom import BloomEncoder
 from opsc.intake.pseudonym.keys import Hmac, LinkageKey
 from opsc.intake.pseudonym.normalise import normalise_id, normalise_name, split_surnames
@@ -293,7 +294,10 @@ def pseudonymise_file(
                 f"{src}: no clear identifier columns found (expected some of "
                 f"{', '.join(CLEAR_COLUMNS)}); the file can be sent as it is"
             )
-        keys = [header_key(h) for h in header]
+        # each header as the field it names in the contract (a title or alias as intake
+        # reads it, e.g. "Edad al momento del delito" is `age`), else as written
+        fields = header_fields(get_contract(contract))
+        keys = [fields.get(header_key(h), header_key(h)) for h in header]
         read = clear | {c: keys.index(c) for c in layout.context if c in keys}
         offence_col = keys.index("date_offence") if "date_offence" in keys else None
         case_col = next(
