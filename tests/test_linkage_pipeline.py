@@ -3,11 +3,14 @@ deterministic, respectful of analyst decisions, and incremental."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from opsc.linkage.encode import Encoder
+from opsc.linkage.errors import LinkageError
 from opsc.linkage.evaluate import bcubed, cluster_pair_scores, summary
 from opsc.linkage.graph import constrained_components
 from opsc.linkage.incremental import link_incremental
@@ -171,3 +174,24 @@ def test_case_model_trains_when_every_pair_sharing_a_victim_matches() -> None:
     prior = result.model["probability_two_random_records_match"]
     assert abs(prior / true_prior - 1) < 0.2
     assert summary(result.clusters, frame, "true_case")["cluster_f1"] >= 0.99
+
+
+def test_a_model_that_cannot_be_trained_says_so_in_both_languages() -> None:
+    # Every record of one child shares victim, day and place: both training blocks are all
+    # matches and no key gives the prior. A clear error, not a NaN model.
+    rows = [
+        {
+            "unique_id": i + 1,
+            "victim_cluster": i // 2,
+            "offence_day": i // 2,
+            "reported_day": i // 2,
+            "geo_code": "09001",
+            "main_offence": "sale",
+            "online": "N",
+        }
+        for i in range(40)
+    ]
+    frame = pd.DataFrame(rows)
+    spec = dataclasses.replace(CASE, prior=())
+    with pytest.raises(LinkageError, match=r"cannot be trained.*no puede entrenarse"):
+        link(frame, spec)

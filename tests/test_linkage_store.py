@@ -175,3 +175,10 @@ def test_entities_refuse_clearly(tmp_path: object) -> None:
     assert cases.exit_code == 1 and "no victim linkage run in the store" in cases.output
     perps = CliRunner().invoke(app, ["--entity", "perpetrator", "--database", url])
     assert perps.exit_code == 1 and "no case linkage run in the store" in perps.output
+
+
+def test_cli_refuses_a_reused_model_for_cases(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/link.db"
+    result = CliRunner().invoke(app, ["--database", url, "--entity", "case", "--reuse-model", "1"])
+    assert result.exit_code == 2
+    assert "victim runs only" in result.output and "víctimas" in result.output

@@ -87,6 +87,12 @@ def link(
 
     config = _config(engine, threshold, review_lower, review_upper)
     _check_entity(entity)
+    if reuse_model is not None and entity != "victim":
+        console.print(
+            "[red]Error:[/red] --reuse-model applies to victim runs only / "
+            "solo se aplica a la vinculación de víctimas"
+        )
+        raise typer.Exit(2)
     with _store(database) as eng:
         if entity == "victim":
             summary = run_linkage(eng, config, reuse_model_of=reuse_model)

@@ -158,16 +158,13 @@ def train(linker: Linker, spec: Spec, config: LinkConfig, prepared: pd.DataFrame
         for cols in blocks
     ]
     if not keys and sessions:
-        prior_from_sessions(linker, sessions)
+        prior_from_sessions(linker, sessions, spec, len(prepared))
     prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
     if not 0 < prior < 1:  # NaN fails too
-        raise LinkageError(
-            f"the {spec.name} model could not be trained on {len(prepared)} records "
-            f"(match prior {prior}): link with a saved model, or with more records"
-        )
+        raise untrainable(spec, len(prepared), f"match prior {prior}")
 
 
-def prior_from_sessions(linker: Linker, sessions: list[Any]) -> None:
+def prior_from_sessions(linker: Linker, sessions: list[Any], spec: Spec, n: int) -> None:
     """λ from the EM blocks when no key gives it: each block's own λ adjusted for its
     blocking rule (Splink's procedure). A block where EM found every pair a match (λ ≈ 1,
     seen on small inputs) says nothing about λ this way — Splink 5.0 would turn it into a
@@ -176,14 +173,22 @@ def prior_from_sessions(linker: Linker, sessions: list[Any]) -> None:
         s for s in sessions if s.core_model_settings.probability_two_random_records_match < 1 - 1e-6
     ]
     if not usable:
-        raise LinkageError(
-            "every training block was all matches: give the model a key column, or more records"
-        )
+        raise untrainable(spec, n, "every training block was all matches")
     every = linker._em_training_sessions
     linker._em_training_sessions = usable
-    # Splink's own step (what `populate_…_from_trained_values=True` runs), on those blocks
-    linker._populate_probability_two_random_records_match_from_trained_values()  # type: ignore[no-untyped-call]
-    linker._em_training_sessions = every
+    try:  # Splink's own step (what `populate_…_from_trained_values=True` runs), on those blocks
+        linker._populate_probability_two_random_records_match_from_trained_values()  # type: ignore[no-untyped-call]
+    finally:
+        linker._em_training_sessions = every
+
+
+def untrainable(spec: Spec, n: int, why: str) -> LinkageError:
+    return LinkageError(
+        f"the {spec.name} model cannot be trained on these {n} records ({why}): link more "
+        f"records at once (more years or institutions) / el modelo {spec.name} no puede "
+        f"entrenarse con estos {n} registros ({why}): vincule más registros a la vez "
+        "(más años o instituciones)"
+    )
 
 
 def key_recall(prepared: pd.DataFrame, keys: list[str], given: float | None) -> float:

@@ -108,6 +108,10 @@ class Spec:
     # institution lists a perpetrator once per case): such records are never clustered.
     distinct_within: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.deterministic and self.prior:
+            raise ValueError(f"spec {self.name}: the prior comes from the deterministic keys")
+
     def term_frequency_columns(self) -> tuple[str, ...]:
         fuzzy = [c for c in self.comparisons if isinstance(c, Fuzzy) and c.term_frequency]
         return tuple(t for c in fuzzy for t in (c.token, c.partial) if t)

@@ -27,7 +27,7 @@ def _clamped(
     for values in m_u_records_lookup.get(output_column_name, {}).values():
         for name in ("m_probability", "u_probability"):
             value = values.get(name)
-            if isinstance(value, float) and value < M_U_CLAMP_MIN:
+            if isinstance(value, (int, float)) and value < M_U_CLAMP_MIN:
                 values[name] = M_U_CLAMP_MIN
     _original(
         training_fixed_probabilities, comparison_level, output_column_name, m_u_records_lookup
