@@ -75,6 +75,8 @@ PERSON_IDENTITY: tuple[Field, ...] = (
     bloom("bf_given_names", "Given names Bloom filter", "Filtro de Bloom de nombres"),
     bloom("bf_surnames", "Surnames Bloom filter", "Filtro de Bloom de apellidos"),
 )
+# The stored columns of any person: the fields above and the birth year.
+PERSON_COLUMNS = (*(f.name for f in PERSON_IDENTITY), "birth_year")
 
 VICTIMS = Contract(
     "victims",

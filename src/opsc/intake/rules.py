@@ -13,7 +13,7 @@ from datetime import date
 
 from opsc.intake.checks import Check, lit, q
 from opsc.intake.contracts import Contract
-from opsc.intake.definitions import AGGREGATE_DIMENSIONS, PERSON_IDENTITY
+from opsc.intake.definitions import AGGREGATE_DIMENSIONS, PERSON_COLUMNS
 
 PROSECUTION_STEPS = ("PROSECUTION", "TRIAL", "JUDGEMENT")
 OUTCOME_CODES = ("CONVICTION", "ACQUITTAL", "DISMISSAL", "ARCHIVED", "LAPSED")
@@ -99,7 +99,7 @@ def _order_rules(contract: Contract) -> Iterator[Check]:
 
 def _legal_person_rules(contract: Contract) -> Iterator[Check]:
     """A company has no person's name or birth date: only its tax ID token (tk_identity)."""
-    person = [f.name for f in PERSON_IDENTITY] + ["birth_year"]
+    person = PERSON_COLUMNS
     for name in (n for n in contract.field_names if n in person):
         yield Check(
             "legal-person-identity",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from opsc.intake.pseudonym.stream import PERSON_OUTPUT
+from opsc.intake.definitions import PERSON_COLUMNS as STORED_PERSON
 
 Mode = Literal["pseudonymised", "clear"]
 MODES: tuple[Mode, ...] = ("pseudonymised", "clear")
@@ -211,7 +211,7 @@ PERSON = _as_victims("birth", "given_names", "surnames", "sex", "nationality")
 # What intake stores of any person (names, their parts and sounds, birth date and year),
 # with the birth-year blocks linkage derives, sex and nationality.
 PERSON_COLUMNS = frozenset(
-    (*PERSON_OUTPUT, "year_block_even", "year_block_odd", "sex", "nationality")
+    (*STORED_PERSON, "year_block_even", "year_block_odd", "sex", "nationality")
 )
 
 # Perpetrators who are natural persons, pseudonymised at the institution as children are:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from opsc.intake.contracts import get_contract
-from opsc.intake.definitions import CLEAR_COLUMNS
+from opsc.intake.definitions import CLEAR_COLUMNS, PERSON_COLUMNS
 from opsc.intake.headers import header_fields, header_key
 from opsc.intake.pseudonym.bloom import BloomEncoder
 from opsc.intake.pseudonym.keys import Hmac, LinkageKey
@@ -98,20 +98,7 @@ def _age(born: date, on: date) -> int:
 
 
 # The pseudonymous columns of a person's names and birth date (victims and perpetrators).
-PERSON_OUTPUT = (
-    "tk_birth_date",
-    "tk_given_names",
-    "tk_surnames",
-    "tk_given_phonetic",
-    "tk_surname_phonetic",
-    "tk_first_given",
-    "tk_paternal_surname",
-    "tk_first_given_phonetic",
-    "tk_paternal_phonetic",
-    "bf_given_names",
-    "bf_surnames",
-    "birth_year",
-)
+PERSON_OUTPUT = PERSON_COLUMNS
 VICTIM_OUTPUT = ("key_version", "tk_national_id", *PERSON_OUTPUT, "age_at_offence")
 PERPETRATOR_OUTPUT = ("key_version", "tk_identity", *PERSON_OUTPUT, "age")
 
