@@ -89,9 +89,12 @@ def publish_back_local(
     width = (req.up + req.down).astype(np.float64)
     out = hidden.copy()
     room = NeighbourhoodRoom(local, out, many)
-    users: dict[int, set[int]] = {}
+    proof: dict[int, set[int]] = {}  # per primary cell, the hidden cells its moves use
     for (primary, _), support in witnesses.items():
-        for c in support.tolist():
+        proof.setdefault(primary, set()).update(support.tolist())
+    users: dict[int, set[int]] = {}
+    for primary, cells in proof.items():
+        for c in cells:
             users.setdefault(c, set()).add(primary)
     secondary = np.flatnonzero(hidden & ~req.primary)
     cost = cell_costs(local.lp.system.values)[secondary]
@@ -109,9 +112,11 @@ def publish_back_local(
             moved[primary] = support
         else:
             for primary, support in moved.items():
-                for c in support.tolist():
+                for c in proof[primary]:
+                    users[c].discard(primary)
+                proof[primary] = set(support.tolist())
+                for c in proof[primary]:
                     users.setdefault(c, set()).add(primary)
-            users.pop(cell, None)
             continue
         out[cell] = True
     return out
