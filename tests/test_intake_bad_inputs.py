@@ -234,6 +234,12 @@ CASES: dict[str, tuple[str, str, object, list[list[object]]]] = {
         "agency_perpetrator_id,agency_case_id,person_type,tk_surnames\nP7,C1,natural,Ruiz\n",
         [[2, "tk_surnames", "bad-format"]],
     ),
+    "perpetrator_born_after_the_period": (
+        "perpetrators",
+        "p.csv",
+        "agency_perpetrator_id,agency_case_id,person_type,birth_year\nP7,C1,natural,2031\n",
+        [[2, "birth_year", "born-after-period"]],
+    ),
     "perpetrator_born_before_1900": (
         "perpetrators",
         "p.csv",

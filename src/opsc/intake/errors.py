@@ -222,6 +222,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
         "Submit the record with the file of its period, or correct the date.",
         "Envíe el registro con el archivo de su periodo, o corrija la fecha.",
     ),
+    "born-after-period": (
+        "{field} {value} is after the end of the submission period {period}.",
+        "{field} {value} es posterior al fin del periodo del envío {period}.",
+        "Correct the year of birth, or leave it empty if it is not known.",
+        "Corrija el año de nacimiento, o déjelo vacío si no se conoce.",
+    ),
     "still-referenced": (
         "A record left out of this corrected file is still referred to by other records "
         "({reason}).",

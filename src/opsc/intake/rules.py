@@ -72,6 +72,15 @@ def rules(contract: Contract, ctx: RuleContext) -> Iterator[Check]:
             q(name + "__raw"),
             {"period": f"{start.isoformat()} – {end.isoformat()}"},
         )
+    if ctx.period and contract.name == "perpetrators":
+        end = ctx.period[1]
+        yield Check(
+            "born-after-period",
+            "birth_year",
+            f'"birth_year" > {end.year}',
+            '"birth_year"',
+            {"period": f"{ctx.period[0].isoformat()} – {end.isoformat()}"},
+        )
     if ctx.with_store:
         yield from _reference_rules(contract)
 
