@@ -138,6 +138,7 @@ VICTIMS = Contract(
     primary_key=("agency_victim_id",),
     foreign_keys=(CASE_REF,),
     children={"risk_factors": ("victim_risk_factor", "victim_id", "risk_factor")},
+    version="1.1.0",  # tokens of the first given name and the paternal surname alone
 )
 
 PERPETRATORS = Contract(
