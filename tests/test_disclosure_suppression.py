@@ -1,5 +1,5 @@
 """Secondary suppression internals: the protection asked of primaries, local witnesses,
-the pruning that runs on them for large systems, and publishing back on small ones."""
+and publishing back (on all hidden cells for small systems, on neighbourhoods for large)."""
 
 from __future__ import annotations
 
@@ -78,8 +78,8 @@ def test_a_local_witness_never_moves_the_forbidden_cell() -> None:
         assert rerouted[cell] == pytest.approx(req.up[cell])
 
 
-def test_large_system_path_with_local_pruning_is_safe(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Systems above LOCAL_ABOVE cells search and prune on neighbourhoods: force that path
+def test_large_system_path_with_local_witnesses_is_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Systems above LOCAL_ABOVE cells search and publish back on neighbourhoods: force that path
     on a small table and check the result with the independent audit at L = 1."""
     monkeypatch.setattr(heuristic, "LOCAL_ABOVE", 0)
     table = _table(seed=11, states=8, mean=5.0)
