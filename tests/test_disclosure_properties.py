@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from opsc.disclosure import Rules, Table, audit_published, build_table, protect
 from opsc.disclosure.cleanup import publish_back
-from opsc.disclosure.heuristic import Perturber, suppress_heuristic
+from opsc.disclosure.heuristic import Perturber, stretch, suppress_heuristic
 from opsc.disclosure.local import LocalWitness
 from opsc.disclosure.localback import publish_back_local
 from opsc.disclosure.primary import Requirements, requirements
@@ -147,3 +147,31 @@ def _document(
             table.cell_labels(i) | {"value": None if hidden[i] else value, "status": status}
         )
     return {"cells": cells, "k": RULES.k, "k_by_level": {}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-4, 4), st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=8
+    )
+)
+def test_a_stretched_or_reversed_perturbation_stays_within_the_bounds(
+    cells: list[tuple[int, int, int]],
+) -> None:
+    """t·y keeps every cell within its room to rise and fall for t in [−back, ahead], and
+    the bounds are tight: a little further breaks one of them (when there is a limit)."""
+    y = np.array([float(v) for v, _, _ in cells])
+    up = np.array([max(float(u), v) for v, u, _ in cells])  # y itself is feasible
+    down = np.array([max(float(d), -v) for v, _, d in cells])
+    ahead, back = stretch(y, up, down)
+    assert ahead >= 1.0 and back >= 0.0
+
+    def within(z: npt.NDArray[np.float64]) -> bool:
+        return bool(np.all(z <= up + 1e-9) and np.all(-z <= down + 1e-9))
+
+    assert within(ahead * y) if np.isfinite(ahead) else within(1e6 * y)
+    assert within(-back * y) if np.isfinite(back) else within(-1e6 * y)
+    if np.isfinite(ahead) and ahead > 1.0:
+        assert not within((ahead + 1e-3) * y)
+    if np.isfinite(back):
+        assert not within(-(back + 1e-3) * y)

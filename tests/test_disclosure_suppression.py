@@ -15,7 +15,7 @@ from opsc.disclosure import Rules, audit_published, build_table, protect
 from opsc.disclosure.cleanup import publish_back
 from opsc.disclosure.heuristic import Perturber, suppress_heuristic
 from opsc.disclosure.local import LocalWitness
-from opsc.disclosure.localback import publish_back_local
+from opsc.disclosure.localback import NeighbourhoodRoom, primary_left_alone, publish_back_local
 from opsc.disclosure.primary import Requirements, requirements
 from opsc.disclosure.table import Table, link
 
@@ -192,3 +192,33 @@ def test_large_system_path_publishes_back_and_passes_the_audit(
         assert result.audit is not None and result.audit.safe
         hidden.append(result.loss.suppressed)
     assert hidden[1] < hidden[0]
+
+
+def test_stretch_scales_a_perturbation_to_its_tightest_cell() -> None:
+    y = np.array([1.0, -1.0, 0.0])
+    up = np.array([4.0, 3.0, 0.0])
+    down = np.array([1.0, 2.0, 0.0])
+    # forwards: cell 0 may rise to 4, cell 1 fall to 2 → 2; backwards: cell 0 may fall 1
+    assert heuristic.stretch(y, up, down) == (2.0, 1.0)
+    assert heuristic.stretch(y, up, np.array([0.0, 2.0, 0.0]))[1] == 0.0  # no way back
+
+
+def test_publishing_back_skips_only_cells_that_would_leave_a_primary_alone() -> None:
+    """The check without an LP: a secondary cell is skipped when an equation through it would
+    keep a single hidden cell, a primary one; that primary cell then cannot move at all."""
+    system = link([_table(seed=5, states=10)])
+    found = suppress_heuristic(system, requirements(system, _RULES), prune_seconds=0.0)
+    local = LocalWitness(Perturber(system, found.req, found.hidden))
+    rows = local.matrix.tocsr()
+    skipped = 0
+    for cell in np.flatnonzero(found.hidden & ~found.req.primary).tolist():
+        hidden = found.hidden.copy()
+        hidden[cell] = False
+        alone = primary_left_alone(local, rows, hidden, cell)
+        if alone < 0:
+            continue
+        skipped += 1
+        assert found.req.primary[alone] and hidden[alone]
+        reach, _ = NeighbourhoodRoom(local, hidden).width(alone, 1.0)
+        assert reach < 1e-6
+    assert skipped > 0

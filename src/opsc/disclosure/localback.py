@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import highspy
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from opsc.disclosure.heuristic import Move, cell_costs
 from opsc.disclosure.local import LocalWitness
@@ -100,10 +101,14 @@ def publish_back_local(
     cost = cell_costs(local.lp.system.values)[secondary]
     count = np.array([len(users.get(c, ())) for c in secondary.tolist()])
     order = secondary[np.lexsort((-cost, count))]  # fewest primaries to check first
+    rows = local.matrix.tocsr()
     for cell in order.tolist():
         if room.solves >= budget:
             break
         out[cell] = False
+        if primary_left_alone(local, rows, out, cell) >= 0:
+            out[cell] = True  # that primary would be recovered exactly: no LP needed
+            continue
         moved: dict[int, npt.NDArray[np.int64]] = {}
         for primary in sorted(users.get(cell, ())):
             reach, support = room.width(primary, width[primary])
@@ -120,3 +125,17 @@ def publish_back_local(
             continue
         out[cell] = True
     return out
+
+
+def primary_left_alone(
+    local: LocalWitness, rows: sp.csr_matrix, hidden: npt.NDArray[np.bool_], cell: int
+) -> int:
+    """A primary cell left as the only hidden cell of an equation through `cell` (its value
+    would follow from the published ones), or −1. `rows`: the system's matrix as CSR."""
+    m = local.matrix
+    for row in m.indices[m.indptr[cell] : m.indptr[cell + 1]].tolist():
+        members = rows.indices[rows.indptr[row] : rows.indptr[row + 1]]
+        left = members[hidden[members]]
+        if left.size == 1 and local.lp.req.primary[left[0]]:
+            return int(left[0])
+    return -1
