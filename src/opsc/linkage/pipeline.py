@@ -144,13 +144,13 @@ def settings(spec: Spec, mode: Mode, n_words: dict[str, int]) -> SettingsCreator
 def train(linker: Linker, spec: Spec, config: LinkConfig, prepared: pd.DataFrame) -> None:
     """Estimate λ, u and m with Splink's own procedures, seeded."""
     clamp_em_underflow()
-    keys = [c for c in spec.deterministic or spec.prior if prepared[c].dropna().duplicated().any()]
+    keys = [c for c in spec.deterministic or spec.prior if shared(prepared, (c,))]
     if keys:  # else EM estimates it below
         linker.training.estimate_probability_two_random_records_match(
             [block_on(c) for c in keys], recall=key_recall(prepared, keys, config.prior_recall)
         )
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
-    blocks = [c for c in spec.training if prepared[list(c)].dropna().duplicated().any()]
+    blocks = [c for c in spec.training if shared(prepared, c)]
     sessions = [  # a block no two records share trains nothing
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*cols), max_pairs=config.em_max_pairs
@@ -162,6 +162,12 @@ def train(linker: Linker, spec: Spec, config: LinkConfig, prepared: pd.DataFrame
     prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
     if not 0 < prior < 1:  # NaN fails too
         raise untrainable(spec, len(prepared), f"match prior {prior}")
+
+
+def shared(prepared: pd.DataFrame, columns: tuple[str, ...]) -> bool:
+    """Whether two records share all of `columns` (none missing): else a key or a training
+    block on them has no pair to learn from."""
+    return bool(prepared[list(columns)].dropna().duplicated().any())
 
 
 def prior_from_sessions(linker: Linker, sessions: list[Any], spec: Spec, n: int) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 
+from opsc.intake.definitions import PERSON_COLUMNS
 from opsc.linkage.errors import LinkageError, LinkageInputError
 from opsc.linkage.incremental import IncrementalResult, link_incremental
 from opsc.linkage.models import LinkageCluster, LinkageDecision, LinkagePair, LinkageRun
@@ -28,7 +29,7 @@ from opsc.linkage.pipeline import (
     derive,
     link,
 )
-from opsc.linkage.spec import PERPETRATOR, SPECS, VICTIM, Spec
+from opsc.linkage.spec import SPECS, VICTIM, Spec
 from opsc.records import session
 from opsc.records.cases import Case, CaseOffence, Perpetrator, Victim
 from opsc.records.institutions import Submission
@@ -49,12 +50,6 @@ class RunSummary:
 STORE_COLUMNS = (
     *(c for c in VICTIM.input_columns() if c not in DERIVED),
     "age_at_offence",
-)
-# A perpetrator's pseudonymised names and birth year, stored as victims' are.
-IDENTITY = "tk_identity"
-PERPETRATOR_IDENTITY = (
-    *(c for c in PERPETRATOR.input_columns() if c.startswith(("tk_", "bf_")) and c != IDENTITY),
-    "birth_year",
 )
 
 
@@ -259,7 +254,7 @@ def load_perpetrators(engine: Engine, case_run: int | None = None) -> pd.DataFra
     `age_at_offence` give a birth year to those recorded with an age only, as for victims.
     Legal persons are not linked here."""
     run = _run(engine, case_run, "case")
-    names = [getattr(Perpetrator, c) for c in PERPETRATOR_IDENTITY]
+    names = [getattr(Perpetrator, c) for c in PERSON_COLUMNS]  # stored as victims' are
     query = (
         select(
             Perpetrator.id.label(ID),
