@@ -15,10 +15,9 @@ from __future__ import annotations
 import highspy
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from opsc.disclosure.heuristic import Move, Perturber
-from opsc.disclosure.solver import load_lp, lp_model
+from opsc.disclosure.solver import Columns, load_lp, lp_model
 
 _ALTERNATIVES = 4
 _WIDER = 3
@@ -44,13 +43,15 @@ class LocalWitness:
         self.index = {key: j for j, key in enumerate(system.keys)}
         self.matrix = system.matrix.tocsc()
         self.rows = system.matrix.shape[0]
+        self.values = system.values.astype(np.float64)
+        self.movable = (lp.upper[: lp.n] > 0) | (lp.upper[lp.n :] > 0)
         self.h: highspy.Highs | None = None  # one solver, reloaded per move
 
-    def block(self, cells: npt.NDArray[np.int64]) -> sp.csc_matrix:
+    def block(self, cells: npt.NDArray[np.int64]) -> Columns:
         """[A, −A] on `cells` (y+ then y−), keeping only the equations they appear in.
 
-        Built from the CSC arrays directly: scipy's fancy indexing and `hstack` cost more
-        than the small LP they feed.
+        Built from the CSC arrays directly: scipy's fancy indexing, `hstack` and even its
+        matrix constructor cost more than the small LP they feed.
         """
         m = self.matrix
         starts, ends = m.indptr[cells], m.indptr[cells + 1]
@@ -64,12 +65,26 @@ class LocalWitness:
         remap[used] = np.arange(used.size)
         indptr = np.concatenate([[0], np.cumsum(lengths)])
         both = np.concatenate([indptr, indptr[-1] + indptr[1:]])
-        return sp.csc_matrix(
-            (np.concatenate([data, -data]), np.tile(remap[index], 2), both),
-            shape=(used.size, 2 * cells.size),
+        return Columns(
+            int(used.size),
+            both.astype(np.int32),
+            np.tile(remap[index], 2).astype(np.int32),
+            np.concatenate([data, -data]).astype(np.float64),
         )
 
-    def _alternatives(self, cell: int, column: str, many: int) -> list[int]:
+    def _near(self, cell: int) -> dict[str, npt.NDArray[np.bool_]]:
+        """Per column, the cells with `cell`'s own code or the total there."""
+        return {
+            c: (self.codes[c] == self.codes[c][cell]) | (self.codes[c] < 0) for c in self.columns
+        }
+
+    def _alternatives(
+        self,
+        cell: int,
+        column: str,
+        many: int,
+        near: dict[str, npt.NDArray[np.bool_]] | None = None,
+    ) -> list[int]:
         """Codes this column may take around `cell`, best first.
 
         The move through code v uses the cells with v in this column and, in every other
@@ -77,29 +92,32 @@ class LocalWitness:
         hidden cells comes first (they cost nothing to move); then the one whose published
         cells hold least.
         """
-        own = int(self.codes[column][cell])
-        box = np.ones(self.lp.n, dtype=np.bool_)
+        near = self._near(cell) if near is None else near
+        code = self.codes[column]
+        box = (code >= 0) & (code != code[cell])
         for other in self.columns:
             if other != column:
-                code = self.codes[other]
-                box &= (code == code[cell]) | (code < 0)
-        code = self.codes[column]
-        box &= (code >= 0) & (code != own)
+                box &= near[other]
         size = len(self.names[column])
         hidden = self.lp.hidden
         count = np.bincount(code[box & hidden], minlength=size)
-        values = self.lp.system.values.astype(np.float64)
-        weight = np.bincount(code[box & ~hidden], weights=values[box & ~hidden], minlength=size)
+        shown = box & ~hidden
+        weight = np.bincount(code[shown], weights=self.values[shown], minlength=size)
         present = np.bincount(code[box], minlength=size) > 0
         ranked = np.lexsort((np.arange(size), weight, -count))
         return [int(c) for c in ranked if present[c]][:many]
 
     def neighbourhood(self, cell: int, many: int) -> npt.NDArray[np.bool_]:
+        near = self._near(cell)
         mask = np.ones(self.lp.n, dtype=np.bool_)
         for column in self.columns:
-            own = int(self.codes[column][cell])
             allowed = np.zeros(len(self.names[column]) + 1, dtype=np.bool_)
-            allowed[np.array([own, -1, *self._alternatives(cell, column, many)]) + 1] = True
+            codes = [
+                int(self.codes[column][cell]),
+                -1,
+                *self._alternatives(cell, column, many, near),
+            ]
+            allowed[np.array(codes) + 1] = True
             mask &= allowed[self.codes[column] + 1]  # code −1 (the total) sits at 0
         return mask
 
@@ -119,13 +137,12 @@ class LocalWitness:
         lp = self.lp
         n = lp.n
         cell, column = move
-        cells = np.flatnonzero(self.neighbourhood(cell, many))
+        cells = np.flatnonzero(self.neighbourhood(cell, many) & self.movable)
+        cells = cells[cells != forbidden]  # cells that cannot move stay out of the LP
         a = self.block(cells)
         m = cells.size
         cost = np.where(lp.hidden[cells], 1e-3, lp.cost[cells])
         upper = np.concatenate([lp.upper[cells], lp.upper[n + cells]])
-        upper[np.flatnonzero(cells == forbidden)] = 0.0
-        upper[m + np.flatnonzero(cells == forbidden)] = 0.0
         here = int(np.searchsorted(cells, cell))
         amount = float(lp.req.up[cell] if column == cell else lp.req.down[cell])
         pinned, other = (here, m + here) if column == cell else (m + here, here)
@@ -137,7 +154,7 @@ class LocalWitness:
             np.concatenate([cost, cost]),
             lower,
             upper,
-            np.zeros(a.shape[0]),
+            np.zeros(a.rows),
         )
         if self.h is None:
             self.h = lp_model(*args, presolve="off")

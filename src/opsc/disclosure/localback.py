@@ -46,7 +46,7 @@ class NeighbourhoodRoom:
         the fall is not solved when the rise alone is `enough`."""
         cells = np.flatnonzero(self.local.neighbourhood(cell, self.many) & self.hidden)
         a = self.local.block(cells)
-        rows = np.zeros(a.shape[0])
+        rows = np.zeros(a.rows)
         m = cells.size
         upper = np.concatenate([self.upper[cells], self.upper[self.n + cells]])
         here = int(np.searchsorted(cells, cell))
