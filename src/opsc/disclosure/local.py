@@ -60,9 +60,10 @@ class LocalWitness:
             int(lengths.sum())
         )
         index, data = m.indices[take], m.data[take]
-        used = np.unique(index)
-        remap = np.full(self.rows, -1, dtype=np.int64)
-        remap[used] = np.arange(used.size)
+        seen = np.zeros(self.rows, dtype=np.bool_)
+        seen[index] = True  # cheaper than np.unique's sort on a few thousand rows
+        used = np.flatnonzero(seen)
+        remap = np.cumsum(seen) - 1
         indptr = np.concatenate([[0], np.cumsum(lengths)])
         both = np.concatenate([indptr, indptr[-1] + indptr[1:]])
         return Columns(
