@@ -19,7 +19,7 @@ import numpy.typing as npt
 from opsc.disclosure.heuristic import Move, Perturber
 from opsc.disclosure.solver import Columns, load_lp, lp_model
 
-_ALTERNATIVES = 4
+_ALTERNATIVES = 12  # per column; the perturbations spread over many small states
 _WIDER = 3
 
 

@@ -27,7 +27,7 @@ from opsc.disclosure.solver import load_lp, lp_model
 
 _TOL = 1e-7
 _STEP_COST = 1e-4  # keeps the widest moves short: fewer primaries to check again later
-WIDE = 4  # alternative codes per column around a primary (hidden cells only: small LPs)
+WIDE = 12  # alternative codes per column around a primary (hidden cells only)
 
 
 class NeighbourhoodRoom:
