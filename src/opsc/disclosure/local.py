@@ -150,11 +150,12 @@ class LocalWitness:
         lower = np.zeros(2 * m)
         lower[pinned] = upper[pinned] = amount
         upper[other] = 0.0
+        keep = upper > 0  # a column that cannot move (a cell at L cannot fall) stays out
         args = (
-            a,
-            np.concatenate([cost, cost]),
-            lower,
-            upper,
+            a.take(keep),
+            np.concatenate([cost, cost])[keep],
+            lower[keep],
+            upper[keep],
             np.zeros(a.rows),
         )
         if self.h is None:
@@ -165,7 +166,8 @@ class LocalWitness:
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
-        y = np.asarray(h.getSolution().col_value)
+        y = np.zeros(2 * m)
+        y[keep] = h.getSolution().col_value
         out = np.zeros(n)
         out[cells] = y[:m] - y[m:]
         return out

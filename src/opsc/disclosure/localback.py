@@ -54,11 +54,14 @@ class NeighbourhoodRoom:
         for column, other in ((here, m + here), (m + here, here)):
             if total >= enough - 1e-6:
                 break
+            if upper[column] <= 0:
+                continue  # it cannot move that way at all (a cell at L cannot fall)
             cost = np.full(2 * m, _STEP_COST)
             cost[column] = -1.0
             bounds = upper.copy()
             bounds[other] = 0.0
-            args = (a, cost, np.zeros(2 * m), bounds, rows)
+            keep = bounds > 0  # columns that cannot move stay out of the LP
+            args = (a.take(keep), cost[keep], np.zeros(int(keep.sum())), bounds[keep], rows)
             if self.h is None:
                 self.h = lp_model(*args, presolve="off")
             else:
@@ -67,7 +70,8 @@ class NeighbourhoodRoom:
             self.solves += 1
             if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 continue
-            y = np.asarray(self.h.getSolution().col_value)
+            y = np.zeros(2 * m)
+            y[keep] = self.h.getSolution().col_value
             total += float(y[column])
             moved[cells[np.abs(y[:m] - y[m:]) > _TOL]] = True
         return total, np.flatnonzero(moved)

@@ -30,6 +30,16 @@ class Columns(NamedTuple):
     def cols(self) -> int:
         return self.indptr.size - 1
 
+    def take(self, keep: npt.NDArray[np.bool_]) -> Columns:
+        """The columns where `keep` is true, in order."""
+        starts, ends = self.indptr[:-1][keep], self.indptr[1:][keep]
+        lengths = ends - starts
+        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            int(lengths.sum())
+        )
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+        return Columns(self.rows, indptr, self.indices[at], self.data[at])
+
     @classmethod
     def of(cls, a: sp.spmatrix | Columns) -> Columns:
         if isinstance(a, Columns):
