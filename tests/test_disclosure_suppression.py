@@ -222,3 +222,19 @@ def test_publishing_back_skips_only_cells_that_would_leave_a_primary_alone() -> 
         reach, _ = NeighbourhoodRoom(local, hidden).width(alone, 1.0)
         assert reach < 1e-6
     assert skipped > 0
+
+
+def test_deepest_fall_is_not_outweighed_by_large_counts() -> None:
+    """The fall of a primary cell is found whatever the counts around it: with a fixed
+    weight on the fall, cells of 20,000 made it look as if the cell could not fall."""
+    frame = pd.DataFrame(
+        [("A", "x", 3), ("A", "y", 20_000), ("B", "x", 20_000), ("B", "y", 20_000)],
+        columns=["region", "group", "count"],
+    )
+    system = link([build_table(frame, ["region", "group"])])
+    req = requirements(system, Rules(k=5))
+    primary = int(np.flatnonzero(req.primary)[0])
+    lp = Perturber(system, req, req.primary.copy())
+    assert lp.deepest_fall(primary) == pytest.approx(2.0)  # 3 down to L = 1
+    # The costs are restored: the next witness still prefers hidden cells.
+    assert lp.perturbation((primary, primary)) is not None

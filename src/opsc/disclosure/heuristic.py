@@ -132,12 +132,17 @@ class Perturber:
     def deepest_fall(self, cell: int) -> float:
         """How far down the cell can move at all (hidden cells stay ≥ L, zeros stay 0)."""
         column = self.n + cell
-        self.h.changeColCost(column, -1e4)  # dominate every other cost: maximise the fall
+        # Only the fall counts here: every other cost is set to 0 (a fixed weight on the
+        # fall cannot dominate costs that grow with the counts), then restored.
+        aim = np.zeros(2 * self.n)
+        aim[column] = -1.0
+        self.set_costs(aim)
         self.h.changeColBounds(cell, 0.0, 0.0)
         self.h.run()
         fall = float(np.asarray(self.h.getSolution().col_value)[column])
         self.h.changeColBounds(cell, 0.0, float(self.upper[cell]))
-        self.h.changeColCost(column, _HIDDEN_COST if self.hidden[cell] else self.cost[cell])
+        cost = np.where(self.hidden, _HIDDEN_COST, self.cost)
+        self.set_costs(np.concatenate([cost, cost]))
         return fall
 
     def solve(self, move: Move) -> Solved:

@@ -2,8 +2,8 @@
 
 On a large table an LP over every hidden cell costs about 55 ms (32 × 2 × 4 × 5), too much
 to solve two per primary cell. Here a primary cell is checked on the hidden cells of its
-neighbourhood only (the cells `local` builds its witnesses from, with a wider choice of
-alternative codes). Leaving hidden cells out only takes room from the attacker, so a
+neighbourhood only (the cells `local` builds its witnesses from, as many alternative
+codes per column). Leaving hidden cells out only takes room from the attacker, so a
 primary cell whose rise and fall reach P there reaches it in the whole table: the test is
 conservative, and the independent audit checks the result anyway.
 
