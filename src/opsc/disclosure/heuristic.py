@@ -108,7 +108,7 @@ class Perturber:
         self.upper = np.concatenate([np.full(n, reach), room_down.astype(np.float64)])
         self.upper[np.concatenate([req.fixed, req.fixed])] = 0.0
         a = sp.hstack([system.matrix, -system.matrix], format="csc")
-        cost = np.where(hidden, _HIDDEN_COST, self.cost)
+        cost = self.unit_costs()
         # Presolve off: each solve is a small change to the last, so warm simplex wins.
         self.h = lp_model(
             a,
@@ -118,6 +118,10 @@ class Perturber:
             np.zeros(a.shape[0]),
             presolve="off",
         )
+
+    def unit_costs(self) -> npt.NDArray[np.float64]:
+        """Cost per unit of moving each cell: almost nothing once it is hidden."""
+        return np.where(self.hidden, _HIDDEN_COST, self.cost)
 
     def moves(self, order: npt.NDArray[np.int64] | None = None) -> list[Move]:
         """Down before up: when a cell cannot go down far enough, it must go further up."""
@@ -141,7 +145,7 @@ class Perturber:
         self.h.run()
         fall = float(np.asarray(self.h.getSolution().col_value)[column])
         self.h.changeColBounds(cell, 0.0, float(self.upper[cell]))
-        cost = np.where(self.hidden, _HIDDEN_COST, self.cost)
+        cost = self.unit_costs()
         self.set_costs(np.concatenate([cost, cost]))
         return fall
 

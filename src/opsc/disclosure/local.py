@@ -40,8 +40,8 @@ class LocalWitness:
                     if c == column:
                         code[j] = names.setdefault(v, len(names))
             self.codes[column], self.names[column] = code, names
-        self.index = {key: j for j, key in enumerate(system.keys)}
         self.matrix = system.matrix.tocsc()
+        self.all_columns = Columns.of(self.matrix)
         self.rows = system.matrix.shape[0]
         self.values = system.values.astype(np.float64)
         self.movable = (lp.upper[: lp.n] > 0) | (lp.upper[lp.n :] > 0)
@@ -53,24 +53,17 @@ class LocalWitness:
         Built from the CSC arrays directly: scipy's fancy indexing, `hstack` and even its
         matrix constructor cost more than the small LP they feed.
         """
-        m = self.matrix
-        starts, ends = m.indptr[cells], m.indptr[cells + 1]
-        lengths = ends - starts
-        take = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-            int(lengths.sum())
-        )
-        index, data = m.indices[take], m.data[take]
+        chosen = np.zeros(self.all_columns.cols, dtype=np.bool_)
+        chosen[cells] = True
+        a = self.all_columns.take(chosen)
         seen = np.zeros(self.rows, dtype=np.bool_)
-        seen[index] = True  # cheaper than np.unique's sort on a few thousand rows
-        used = np.flatnonzero(seen)
-        remap = np.cumsum(seen) - 1
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
-        both = np.concatenate([indptr, indptr[-1] + indptr[1:]])
+        seen[a.indices] = True  # cheaper than np.unique's sort on a few thousand rows
+        remap = (np.cumsum(seen) - 1).astype(np.int32)
         return Columns(
-            int(used.size),
-            both.astype(np.int32),
-            np.tile(remap[index], 2).astype(np.int32),
-            np.concatenate([data, -data]).astype(np.float64),
+            int(seen.sum()),
+            np.concatenate([a.indptr, a.indptr[-1] + a.indptr[1:]]).astype(np.int32),
+            np.tile(remap[a.indices], 2),
+            np.concatenate([a.data, -a.data]),
         )
 
     def _near(self, cell: int) -> dict[str, npt.NDArray[np.bool_]]:
@@ -142,7 +135,7 @@ class LocalWitness:
         cells = cells[cells != forbidden]  # cells that cannot move stay out of the LP
         a = self.block(cells)
         m = cells.size
-        cost = np.where(lp.hidden[cells], 1e-3, lp.cost[cells])
+        cost = lp.unit_costs()[cells]
         upper = np.concatenate([lp.upper[cells], lp.upper[n + cells]])
         here = int(np.searchsorted(cells, cell))
         amount = float(lp.req.up[cell] if column == cell else lp.req.down[cell])
