@@ -98,6 +98,8 @@ def test_sparse_table_is_refused_with_coarser_options() -> None:
     assert state.cells == 7 * 3 * 4 and state.evaluated in {"protected", "refused"}
     ranks = [o.evaluated for o in err.value.advice]  # type: ignore[attr-defined]
     assert ranks == sorted(ranks, key=["protected", "primary only (at least)", "refused"].index)
+    assert "publish a coarser table" in str(err.value)
+    assert "publique una tabla más agregada" in str(err.value)
 
 
 def test_a_table_not_protected_in_time_is_refused() -> None:
@@ -163,6 +165,7 @@ def test_cli_reports_invalid_input_with_row_and_field(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [problem] = json.loads(result.output)["problems"]
     assert (problem["row"], problem["field"], problem["value"]) == (3, "count", "many")
+    assert problem["mensaje"] == "el conteo debe ser un número entero ≥ 0"
 
 
 def test_every_rule_is_documented() -> None:

@@ -90,6 +90,8 @@ def test_every_input_problem_is_reported_with_row_field_and_value() -> None:
         [4, None, "duplicate-cell"],
     ]
     assert "cases.csv" in str(err.value)
+    assert "el conteo debe ser un número entero" in str(err.value)  # Spanish beside English
+    assert all(p.es for p in err.value.problems)
 
 
 def test_missing_column_names_the_fix() -> None:

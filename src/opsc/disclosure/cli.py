@@ -94,6 +94,7 @@ def protect_command(
                         "field": e.field,
                         "value": e.value,
                         "message": e.message,
+                        "mensaje": e.es,
                     }
                     for e in exc.problems
                 ],

@@ -7,27 +7,33 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in an input table, as the user sees it (spreadsheet row numbers)."""
+    """One problem in an input table, as the user sees it (spreadsheet row numbers), in
+    English and Spanish."""
 
     type: str
     message: str
     row: int | None = None
     field: str | None = None
     value: str | None = None
+    es: str = ""  # the message in Spanish
 
     def __str__(self) -> str:
         where = ", ".join(
             part
             for part in (
-                f"row {self.row}" if self.row is not None else "",
-                f"field {self.field!r}" if self.field is not None else "",
-                f"value {self.value!r}" if self.value is not None else "",
+                f"row/fila {self.row}" if self.row is not None else "",
+                f"field/campo {self.field!r}" if self.field is not None else "",
+                f"value/valor {self.value!r}" if self.value is not None else "",
             )
             if part
         )
-        return (
-            f"{where}: {self.message} [{self.type}]" if where else f"{self.message} [{self.type}]"
-        )
+        text = bilingual(self.message, self.es)
+        return f"{where}: {text} [{self.type}]" if where else f"{text} [{self.type}]"
+
+
+def bilingual(en: str, es: str) -> str:
+    """One message for people who read either language: English, then Spanish."""
+    return f"{en} / {es}" if es else en
 
 
 class DisclosureError(Exception):
@@ -41,8 +47,10 @@ class InvalidTableError(DisclosureError):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems[:20])
-        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}{more}")
+        extra = len(problems) - 20
+        more = f"\n  … and {extra} more / y {extra} más" if extra > 0 else ""
+        count = f"{len(problems)} problem(s) / problema(s)"
+        super().__init__(f"{source}: {count}\n{lines}{more}")
 
     def flatten(self, fields: list[str]) -> list[list[object]]:
         """Compact form for tests: `[[row, field, type], …]`."""

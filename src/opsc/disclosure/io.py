@@ -25,7 +25,8 @@ def read_table(
         # Codes stay text: "01" is a state code, not the number 1.
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InvalidTableError(str(path), [Problem("unreadable-file", str(exc))]) from exc
+        problem = Problem("unreadable-file", str(exc), es=f"no se puede leer el archivo: {exc}")
+        raise InvalidTableError(str(path), [problem]) from exc
     return build_table(
         frame, dims, hierarchy=hierarchy, count=count, name=path.stem, source=str(path)
     )

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from opsc.disclosure.audit import AuditReport
 from opsc.disclosure.cleanup import publish_back
-from opsc.disclosure.errors import TableRefusedError, UnsafeTableError
+from opsc.disclosure.errors import TableRefusedError, UnsafeTableError, bilingual
 from opsc.disclosure.exact import suppress_exact
 from opsc.disclosure.heuristic import (
     LOCAL_ABOVE,
@@ -136,7 +136,8 @@ def protect(
     req = requirements(system, rules)
     if rules.rounding_base is not None:
         return _rounded(system, req, rules, start)
-    _refuse_if_too_much(system, req, req.primary, rules, tabs, advise, "primary cells alone")
+    alone = ("primary cells alone", "las celdas primarias por sí solas")
+    _refuse_if_too_much(system, req, req.primary, rules, tabs, advise, alone)
     try:
         hidden, protects, used = _pattern(system, req, rules, method, start)
     except TimeoutError:
@@ -144,9 +145,14 @@ def protect(
             rules,
             tabs,
             advise,
-            f"no safe pattern was found in half the time limit ({rules.time_limit:g} s)",
+            bilingual(
+                f"no safe pattern was found in half the time limit ({rules.time_limit:g} s)",
+                "no se encontró un patrón seguro en la mitad del tiempo límite "
+                f"({rules.time_limit:g} s)",
+            ),
         )
-    _refuse_if_too_much(system, req, hidden, rules, tabs, advise, "the protected pattern")
+    pattern = ("the protected pattern", "el patrón protegido")
+    _refuse_if_too_much(system, req, hidden, rules, tabs, advise, pattern)
     result = _result(system, req, rules, hidden, protects, used, start)
     for _ in range(_REPAIR_ROUNDS):
         result.audit = audit_published(result.to_json(), lower=req.lower, secondary=False)
@@ -167,7 +173,10 @@ def publish(
         return result
     if not result.audit.safe:
         raise UnsafeTableError(
-            "the audit found disclosive cells: the table is not published",
+            bilingual(
+                "the audit found disclosive cells: the table is not published",
+                "la auditoría encontró celdas que revelan datos: la tabla no se publica",
+            ),
             [str(f) for f in result.audit.findings],
         )
     return result
@@ -246,7 +255,7 @@ def _refuse_if_too_much(
     rules: Rules,
     tabs: list[Table],
     advise: bool,
-    what: str,
+    what: tuple[str, str],  # English, Spanish
 ) -> None:
     loss = loss_of(system, hidden, req.primary)
     if loss.suppressed_nonzero_share <= rules.max_suppressed_share:
@@ -255,9 +264,14 @@ def _refuse_if_too_much(
         rules,
         tabs,
         advise,
-        f"{what} would hide {loss.suppressed_nonzero_share:.0%} of the non-zero cells "
-        f"({loss.suppressed} of {loss.cells} cells), more than the allowed "
-        f"{rules.max_suppressed_share:.0%}",
+        bilingual(
+            f"{what[0]} would hide {loss.suppressed_nonzero_share:.0%} of the non-zero cells "
+            f"({loss.suppressed} of {loss.cells} cells), more than the allowed "
+            f"{rules.max_suppressed_share:.0%}",
+            f"{what[1]} ocultarían el {loss.suppressed_nonzero_share:.0%} de las celdas "
+            f"distintas de cero ({loss.suppressed} de {loss.cells} celdas), más que el "
+            f"{rules.max_suppressed_share:.0%} permitido",
+        ),
     )
 
 
@@ -265,7 +279,11 @@ def _refuse(rules: Rules, tabs: list[Table], advise: bool, why: str) -> NoReturn
     from opsc.disclosure.advice import coarsening_advice  # advice protects candidate tables
 
     advice = coarsening_advice(tabs, rules) if advise else []
-    raise TableRefusedError(f"{why}: publish a coarser table (see advice)", list(advice))
+    raise TableRefusedError(
+        f"{why}: publish a coarser table (see advice) / publique una tabla más agregada "
+        "(vea las sugerencias)",
+        list(advice),
+    )
 
 
 def _repair(

@@ -212,7 +212,11 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Pr
     if missing:
         return [
             Problem(
-                "missing-column", f"add a column {c!r} (columns: {list(frame.columns)})", None, c
+                "missing-column",
+                f"add a column {c!r} (columns: {list(frame.columns)})",
+                None,
+                c,
+                es=f"agregue una columna {c!r} (columnas: {list(frame.columns)})",
             )
             for c in missing
         ]
@@ -222,7 +226,12 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Pr
         if pd.isna(num) or num != int(num) or num < 0:
             problems.append(
                 Problem(
-                    "invalid-count", "a count must be a whole number ≥ 0", i + 2, count, str(raw)
+                    "invalid-count",
+                    "a count must be a whole number ≥ 0",
+                    i + 2,
+                    count,
+                    str(raw),
+                    es="el conteo debe ser un número entero ≥ 0",
                 )
             )
     for column in columns:
@@ -236,6 +245,8 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Pr
                         i + 2,
                         column,
                         str(raw),
+                        es=f"el código no puede estar vacío ni ser {TOTAL!r} (la herramienta "
+                        "agrega los totales)",
                     )
                 )
     duplicated = frame.duplicated(subset=columns, keep="first")
@@ -248,6 +259,7 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Pr
                 dup + 2,
                 None,
                 None,
+                es=f"{combo} ya aparece: dé una sola fila a cada combinación",
             )
         )
     return problems
@@ -293,6 +305,9 @@ def link(tables: Sequence[Table] | Mapping[str, Table]) -> CellSystem:
                             "linked-mismatch",
                             f"cell {cell} is {table.values[i]} here but {values[j]} in an "
                             "earlier table: build linked tables from the same data",
+                            es=f"la celda {cell} vale {table.values[i]} aquí pero {values[j]} "
+                            "en una tabla anterior: construya las tablas vinculadas con los "
+                            "mismos datos",
                         )
                     ],
                 )
