@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import opsc.disclosure.heuristic as heuristic
+import opsc.disclosure.lookahead as lookahead
 import opsc.disclosure.protect  # noqa: F401  (the package re-exports a function of that name)
 from opsc.disclosure import Rules, audit_published, build_table, protect
 from opsc.disclosure.cleanup import publish_back
@@ -238,3 +239,47 @@ def test_deepest_fall_is_not_outweighed_by_large_counts() -> None:
     assert lp.deepest_fall(primary) == pytest.approx(2.0)  # 3 down to L = 1
     # The costs are restored: the next witness still prefers hidden cells.
     assert lp.perturbation((primary, primary)) is not None
+
+
+def test_the_pattern_is_the_same_on_any_number_of_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Moves solved ahead on a spare core are taken by a rule that depends only on their
+    answers: with or without that core, the construction hides the same cells."""
+    monkeypatch.setattr(heuristic, "LOCAL_ABOVE", 0)
+    system = link([_table(seed=5, states=12, mean=4.0)])
+    req = requirements(system, Rules(k=5))
+    taken: list[int] = []
+    close = lookahead.Lookahead.close
+
+    def counted(self: lookahead.Lookahead) -> None:
+        taken.append(self.taken)
+        close(self)
+
+    monkeypatch.setattr(lookahead.Lookahead, "close", counted)
+    patterns = []
+    for cores in (0, 1):
+        monkeypatch.setattr(lookahead, "spare_cores", lambda c=cores: c)
+        patterns.append(suppress_heuristic(system, req).hidden)
+    assert taken[0] == taken[1] > 0  # answers solved ahead were used, the same ones
+    assert (patterns[0] == patterns[1]).all()
+
+
+def test_an_answer_solved_ahead_on_an_older_pattern_is_taken_only_through_hidden_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lookahead, "spare_cores", lambda: 0)
+    system = link([_table()])
+    req = requirements(system, Rules(k=5))
+    lp = Perturber(system, req, req.primary)
+    ahead = lookahead.Lookahead(LocalWitness(lp))
+    cell = int(np.flatnonzero(req.primary & (req.up > 0))[0])
+    ahead.start(7, (cell, cell), version=0)
+    assert ahead.take(8, version=0) == (False, None)  # another move: dropped
+    ahead.start(7, (cell, cell), version=0)
+    assert ahead.take(7, version=1)[0] is False  # its route needs cells published then
+    ahead.start(7, (cell, cell), version=0)
+    ready, y = ahead.take(7, version=0)  # nothing changed: taken as it is
+    assert ready and y is not None
+    lp.hide(np.flatnonzero(np.abs(y) > 1e-7))
+    ahead.start(7, (cell, cell), version=1)
+    lp.hidden[:] = True  # stands for cells hidden since: its route is all hidden
+    assert ahead.take(7, version=2)[0] is True

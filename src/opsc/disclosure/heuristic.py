@@ -119,9 +119,10 @@ class Perturber:
             presolve="off",
         )
 
-    def unit_costs(self) -> npt.NDArray[np.float64]:
-        """Cost per unit of moving each cell: almost nothing once it is hidden."""
-        return np.where(self.hidden, _HIDDEN_COST, self.cost)
+    def unit_costs(self, hidden: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.float64]:
+        """Cost per unit of moving each cell: almost nothing once it is hidden (in `hidden`,
+        by default the LP's own pattern)."""
+        return np.where(self.hidden if hidden is None else hidden, _HIDDEN_COST, self.cost)
 
     def moves(self, order: npt.NDArray[np.int64] | None = None) -> list[Move]:
         """Down before up: when a cell cannot go down far enough, it must go further up."""
@@ -236,45 +237,61 @@ def suppress_heuristic(
     best_up_of: dict[int, npt.NDArray[np.int64]] = {}
     best_down_of: dict[int, npt.NDArray[np.int64]] = {}
     solves = 0
-    for move in lp.moves(order):
-        if time.perf_counter() > deadline:
-            raise TimeoutError("no safe pattern found within the time limit")
+    moves = lp.moves(order)
+
+    def achieved(move: Move) -> npt.NDArray[np.int64] | None:
+        """A known perturbation that already achieves `move`, if any."""
         cell, column = move
-        up = column == cell
-        if up and best_up[cell] >= req.up[cell] - _TOL:
-            witnesses[move] = best_up_of[cell]
-            continue
-        if not up and best_down[cell] >= req.down[cell] - _TOL:
-            witnesses[move] = best_down_of[cell]
-            continue
-        solves += 1
-        y = local.witness(move) if local is not None else None
-        if y is None:
-            y = lp.perturbation(move)
-        if y is None and not up:
-            # The structure (hidden cells ≥ L) caps the fall: ask the rest of P upwards.
-            fall = int(np.floor(lp.deepest_fall(cell) + 1e-9))
-            width = req.up[cell] + req.down[cell]
-            req.down[cell], req.up[cell] = fall, width - fall
-            if fall == 0:
+        if column == cell:
+            return best_up_of[cell] if best_up[cell] >= req.up[cell] - _TOL else None
+        return best_down_of[cell] if best_down[cell] >= req.down[cell] - _TOL else None
+
+    from opsc.disclosure.lookahead import Lookahead  # it builds on local
+
+    ahead = Lookahead(local) if local is not None else None
+    version = 0  # of the pattern and requirements: an answer solved ahead must match it
+    try:
+        for at, move in enumerate(moves):
+            if time.perf_counter() > deadline:
+                raise TimeoutError("no safe pattern found within the time limit")
+            cell, column = move
+            up = column == cell
+            known = achieved(move)
+            if known is not None:
+                witnesses[move] = known
                 continue
-            y = lp.perturbation(move)
-        if y is None:
-            raise RuntimeError(f"no perturbation protects {system.label(move[0])}")
-        support = support_of(y)
-        new = support[~lp.hidden[support]]
-        if new.size:
-            lp.hide(new)
-        witnesses[move] = support
-        # y stretched as far as the bounds allow, and reversed (−y, if the bounds allow it):
-        # both are perturbations too, on the same hidden cells.
-        ahead, back = stretch(y[support], lp.upper[support], lp.upper[lp.n + support])
-        for j in support[req.primary[support]].tolist():
-            for z in (ahead * y[j], -back * y[j]):
-                if z > best_up[j]:
-                    best_up[j], best_up_of[j] = z, support
-                if -z > best_down[j]:
-                    best_down[j], best_down_of[j] = -z, support
+            solves += 1
+            ready, y = ahead.take(at, version) if ahead is not None else (False, None)
+            if not ready and local is not None:
+                if ahead is not None:
+                    later = (i for i in range(at + 1, len(moves)) if achieved(moves[i]) is None)
+                    following = next(later, None)
+                    if following is not None:
+                        ahead.start(following, moves[following], version)
+                y = local.witness(move)
+            if y is None:
+                y = lp.perturbation(move)
+            if y is None and not up:
+                # The structure (hidden cells ≥ L) caps the fall: ask the rest of P upwards.
+                fall = int(np.floor(lp.deepest_fall(cell) + 1e-9))
+                width = req.up[cell] + req.down[cell]
+                req.down[cell], req.up[cell] = fall, width - fall
+                version += 1
+                if fall == 0:
+                    continue
+                y = lp.perturbation(move)
+            if y is None:
+                raise RuntimeError(f"no perturbation protects {system.label(move[0])}")
+            support = support_of(y)
+            new = support[~lp.hidden[support]]
+            if new.size:
+                lp.hide(new)
+                version += 1
+            witnesses[move] = support
+            _extend(y, support, lp, req, (best_up, best_up_of), (best_down, best_down_of))
+    finally:
+        if ahead is not None:
+            ahead.close()
     # Pruning rarely publishes more than a few cells again (149 → 145 on 32 × 2 × 4): it
     # may solve as many LPs as the construction did. On large systems its neighbourhood
     # LPs published nothing again on 32 × 2 × 4 × 5 (seeds 0–2) for 0.2–0.8 s: skipped.
@@ -286,6 +303,27 @@ def suppress_heuristic(
         for cell in support[~req.primary[support]]:
             protects.setdefault(int(cell), primary)
     return Pattern(lp.hidden, protects, req, witnesses)
+
+
+def _extend(
+    y: npt.NDArray[np.float64],
+    support: npt.NDArray[np.int64],
+    lp: Perturber,
+    req: Requirements,
+    best_up: tuple[npt.NDArray[np.float64], dict[int, npt.NDArray[np.int64]]],
+    best_down: tuple[npt.NDArray[np.float64], dict[int, npt.NDArray[np.int64]]],
+) -> None:
+    """Record, per primary cell on y's support, the furthest rise and fall that y achieves
+    (with the support as witness): y stretched as far as the bounds allow, and reversed
+    (−y, if the bounds allow it), are perturbations too, on the same hidden cells."""
+    ahead, back = stretch(y[support], lp.upper[support], lp.upper[lp.n + support])
+    (up, up_of), (down, down_of) = best_up, best_down
+    for j in support[req.primary[support]].tolist():
+        for z in (ahead * y[j], -back * y[j]):
+            if z > up[j]:
+                up[j], up_of[j] = z, support
+            if -z > down[j]:
+                down[j], down_of[j] = -z, support
 
 
 def _prune(

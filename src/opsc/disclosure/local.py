@@ -12,6 +12,8 @@ full LP.
 
 from __future__ import annotations
 
+import threading
+
 import highspy
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +47,7 @@ class LocalWitness:
         self.rows = system.matrix.shape[0]
         self.values = system.values.astype(np.float64)
         self.movable = (lp.upper[: lp.n] > 0) | (lp.upper[lp.n :] > 0)
-        self.h: highspy.Highs | None = None  # one solver, reloaded per move
+        self.solvers = threading.local()  # one solver per thread, reloaded per move
 
     def block(self, cells: npt.NDArray[np.int64]) -> Columns:
         """[A, −A] on `cells` (y+ then y−), keeping only the equations they appear in.
@@ -78,6 +80,7 @@ class LocalWitness:
         column: str,
         many: int,
         near: dict[str, npt.NDArray[np.bool_]] | None = None,
+        hidden: npt.NDArray[np.bool_] | None = None,
     ) -> list[int]:
         """Codes this column may take around `cell`, best first.
 
@@ -93,7 +96,7 @@ class LocalWitness:
             if other != column:
                 box &= near[other]
         size = len(self.names[column])
-        hidden = self.lp.hidden
+        hidden = self.lp.hidden if hidden is None else hidden
         count = np.bincount(code[box & hidden], minlength=size)
         shown = box & ~hidden
         weight = np.bincount(code[shown], weights=self.values[shown], minlength=size)
@@ -101,7 +104,11 @@ class LocalWitness:
         ranked = np.lexsort((np.arange(size), weight, -count))
         return [int(c) for c in ranked if present[c]][:many]
 
-    def neighbourhood(self, cell: int, many: int) -> npt.NDArray[np.bool_]:
+    def neighbourhood(
+        self, cell: int, many: int, hidden: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """The cells whose every coordinate is the cell's own, the total, or one of the
+        column's `many` alternatives (ranked on `hidden`, by default the LP's)."""
         near = self._near(cell)
         mask = np.ones(self.lp.n, dtype=np.bool_)
         for column in self.columns:
@@ -109,33 +116,39 @@ class LocalWitness:
             codes = [
                 int(self.codes[column][cell]),
                 -1,
-                *self._alternatives(cell, column, many, near),
+                *self._alternatives(cell, column, many, near, hidden),
             ]
             allowed[np.array(codes) + 1] = True
             mask &= allowed[self.codes[column] + 1]  # code −1 (the total) sits at 0
         return mask
 
-    def witness(self, move: Move, forbidden: int = -1) -> npt.NDArray[np.float64] | None:
+    def witness(
+        self, move: Move, forbidden: int = -1, hidden: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.float64] | None:
         """A cheapest local perturbation (over all cells), or None when there is none.
 
         A neighbourhood three times wider is tried before giving up: the full LP costs more.
-        The `forbidden` cell (one being published again) may not move.
+        The `forbidden` cell (one being published again) may not move. `hidden` (by default
+        the LP's own) lets another thread solve against a copy while this one hides cells.
         """
+        hidden = self.lp.hidden if hidden is None else hidden
         for many in (_ALTERNATIVES, _WIDER * _ALTERNATIVES):
-            y = self._solve(move, many, forbidden)
+            y = self._solve(move, many, forbidden, hidden)
             if y is not None:
                 return y
         return None
 
-    def _solve(self, move: Move, many: int, forbidden: int) -> npt.NDArray[np.float64] | None:
+    def _solve(
+        self, move: Move, many: int, forbidden: int, hidden: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.float64] | None:
         lp = self.lp
         n = lp.n
         cell, column = move
-        cells = np.flatnonzero(self.neighbourhood(cell, many) & self.movable)
+        cells = np.flatnonzero(self.neighbourhood(cell, many, hidden) & self.movable)
         cells = cells[cells != forbidden]  # cells that cannot move stay out of the LP
         a = self.block(cells)
         m = cells.size
-        cost = lp.unit_costs()[cells]
+        cost = lp.unit_costs(hidden)[cells]
         upper = np.concatenate([lp.upper[cells], lp.upper[n + cells]])
         here = int(np.searchsorted(cells, cell))
         amount = float(lp.req.up[cell] if column == cell else lp.req.down[cell])
@@ -151,11 +164,11 @@ class LocalWitness:
             upper[keep],
             np.zeros(a.rows),
         )
-        if self.h is None:
-            self.h = lp_model(*args, presolve="off")
+        h: highspy.Highs | None = getattr(self.solvers, "h", None)
+        if h is None:
+            h = self.solvers.h = lp_model(*args, presolve="off")
         else:
-            load_lp(self.h, *args)
-        h = self.h
+            load_lp(h, *args)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
