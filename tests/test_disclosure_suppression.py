@@ -283,3 +283,12 @@ def test_an_answer_solved_ahead_on_an_older_pattern_is_taken_only_through_hidden
     ahead.start(7, (cell, cell), version=1)
     lp.hidden[:] = True  # stands for cells hidden since: its route is all hidden
     assert ahead.take(7, version=2)[0] is True
+    # A requirement raised since (the deepest-fall path moves the rest of P upwards): the
+    # answer, solved for the old one, no longer protects the cell.
+    ahead.start(7, (cell, cell), version=2)
+    lp.req.up[cell] += 1
+    assert ahead.take(7, version=3) == (False, None)
+    ahead.start(7, (cell, cell), version=3)
+    lp.req.up[cell] -= 2  # lowered: the answer goes further than needed, still a witness
+    ready, y = ahead.take(7, version=4)
+    assert ready and y is not None and y[cell] == pytest.approx(req.up[cell] + 2)

@@ -246,9 +246,9 @@ def suppress_heuristic(
             return best_up_of[cell] if best_up[cell] >= req.up[cell] - _TOL else None
         return best_down_of[cell] if best_down[cell] >= req.down[cell] - _TOL else None
 
-    from opsc.disclosure.lookahead import Lookahead  # it builds on local
+    from opsc.disclosure.lookahead import Lookahead  # it imports this module
 
-    ahead = Lookahead(local) if local is not None else None
+    spare = Lookahead(local) if local is not None else None
     version = 0  # of the pattern and requirements: an answer solved ahead must match it
     try:
         for at, move in enumerate(moves):
@@ -261,13 +261,13 @@ def suppress_heuristic(
                 witnesses[move] = known
                 continue
             solves += 1
-            ready, y = ahead.take(at, version) if ahead is not None else (False, None)
+            ready, y = spare.take(at, version) if spare is not None else (False, None)
             if not ready and local is not None:
-                if ahead is not None:
+                if spare is not None:
                     later = (i for i in range(at + 1, len(moves)) if achieved(moves[i]) is None)
                     following = next(later, None)
                     if following is not None:
-                        ahead.start(following, moves[following], version)
+                        spare.start(following, moves[following], version)
                 y = local.witness(move)
             if y is None:
                 y = lp.perturbation(move)
@@ -290,8 +290,8 @@ def suppress_heuristic(
             witnesses[move] = support
             _extend(y, support, lp, req, (best_up, best_up_of), (best_down, best_down_of))
     finally:
-        if ahead is not None:
-            ahead.close()
+        if spare is not None:
+            spare.close()
     # Pruning rarely publishes more than a few cells again (149 → 145 on 32 × 2 × 4): it
     # may solve as many LPs as the construction did. On large systems its neighbourhood
     # LPs published nothing again on 32 × 2 × 4 × 5 (seeds 0–2) for 0.2–0.8 s: skipped.

@@ -123,23 +123,39 @@ class LocalWitness:
         return mask
 
     def witness(
-        self, move: Move, forbidden: int = -1, hidden: npt.NDArray[np.bool_] | None = None
+        self,
+        move: Move,
+        forbidden: int = -1,
+        hidden: npt.NDArray[np.bool_] | None = None,
+        amount: float | None = None,
     ) -> npt.NDArray[np.float64] | None:
         """A cheapest local perturbation (over all cells), or None when there is none.
 
         A neighbourhood three times wider is tried before giving up: the full LP costs more.
-        The `forbidden` cell (one being published again) may not move. `hidden` (by default
-        the LP's own) lets another thread solve against a copy while this one hides cells.
+        The `forbidden` cell (one being published again) may not move. `hidden` and `amount`
+        (by default the LP's pattern and the move's requirement now) let another thread
+        solve on copies while this one changes them.
         """
         hidden = self.lp.hidden if hidden is None else hidden
+        amount = self.required(move) if amount is None else amount
         for many in (_ALTERNATIVES, _WIDER * _ALTERNATIVES):
-            y = self._solve(move, many, forbidden, hidden)
+            y = self._solve(move, many, forbidden, hidden, amount)
             if y is not None:
                 return y
         return None
 
+    def required(self, move: Move) -> float:
+        """How far the move must take its cell now."""
+        cell, column = move
+        return float(self.lp.req.up[cell] if column == cell else self.lp.req.down[cell])
+
     def _solve(
-        self, move: Move, many: int, forbidden: int, hidden: npt.NDArray[np.bool_]
+        self,
+        move: Move,
+        many: int,
+        forbidden: int,
+        hidden: npt.NDArray[np.bool_],
+        amount: float,
     ) -> npt.NDArray[np.float64] | None:
         lp = self.lp
         n = lp.n
@@ -151,7 +167,6 @@ class LocalWitness:
         cost = lp.unit_costs(hidden)[cells]
         upper = np.concatenate([lp.upper[cells], lp.upper[n + cells]])
         here = int(np.searchsorted(cells, cell))
-        amount = float(lp.req.up[cell] if column == cell else lp.req.down[cell])
         pinned, other = (here, m + here) if column == cell else (m + here, here)
         lower = np.zeros(2 * m)
         lower[pinned] = upper[pinned] = amount
