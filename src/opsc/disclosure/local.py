@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import threading
 
-import highspy
 import numpy as np
 import numpy.typing as npt
 
 from opsc.disclosure.heuristic import Move, Perturber
-from opsc.disclosure.solver import Columns, load_lp, lp_model
+from opsc.disclosure.solver import Columns, solve_movable
 
 _ALTERNATIVES = 12  # per column; the perturbations spread over many small states
 _WIDER = 3
@@ -171,24 +170,11 @@ class LocalWitness:
         lower = np.zeros(2 * m)
         lower[pinned] = upper[pinned] = amount
         upper[other] = 0.0
-        keep = upper > 0  # a column that cannot move (a cell at L cannot fall) stays out
-        args = (
-            a.take(keep),
-            np.concatenate([cost, cost])[keep],
-            lower[keep],
-            upper[keep],
-            np.zeros(a.rows),
-        )
-        h: highspy.Highs | None = getattr(self.solvers, "h", None)
-        if h is None:
-            h = self.solvers.h = lp_model(*args, presolve="off")
-        else:
-            load_lp(h, *args)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        # A column that cannot move (a cell at L cannot fall) stays out of the LP.
+        both = np.concatenate([cost, cost])
+        self.solvers.h, y = solve_movable(getattr(self.solvers, "h", None), a, both, lower, upper)
+        if y is None:
             return None
-        y = np.zeros(2 * m)
-        y[keep] = h.getSolution().col_value
         out = np.zeros(n)
         out[cells] = y[:m] - y[m:]
         return out

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from opsc.disclosure.heuristic import Move, cell_costs
 from opsc.disclosure.local import LocalWitness
-from opsc.disclosure.solver import load_lp, lp_model
+from opsc.disclosure.solver import solve_movable
 
 _TOL = 1e-7
 _STEP_COST = 1e-4  # keeps the widest moves short: fewer primaries to check again later
@@ -46,7 +46,6 @@ class NeighbourhoodRoom:
         the fall is not solved when the rise alone is `enough`."""
         cells = np.flatnonzero(self.local.neighbourhood(cell, self.many) & self.hidden)
         a = self.local.block(cells)
-        rows = np.zeros(a.rows)
         m = cells.size
         upper = np.concatenate([self.upper[cells], self.upper[self.n + cells]])
         here = int(np.searchsorted(cells, cell))
@@ -60,18 +59,10 @@ class NeighbourhoodRoom:
             cost[column] = -1.0
             bounds = upper.copy()
             bounds[other] = 0.0
-            keep = bounds > 0  # columns that cannot move stay out of the LP
-            args = (a.take(keep), cost[keep], np.zeros(int(keep.sum())), bounds[keep], rows)
-            if self.h is None:
-                self.h = lp_model(*args, presolve="off")
-            else:
-                load_lp(self.h, *args)
-            self.h.run()
+            self.h, y = solve_movable(self.h, a, cost, np.zeros(2 * m), bounds)
             self.solves += 1
-            if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            if y is None:
                 continue
-            y = np.zeros(2 * m)
-            y[keep] = self.h.getSolution().col_value
             total += float(y[column])
             moved[cells[np.abs(y[:m] - y[m:]) > _TOL]] = True
         return total, np.flatnonzero(moved)

@@ -123,3 +123,30 @@ def load_lp(
     )
     if status == highspy.HighsStatus.kError:
         raise RuntimeError(f"HiGHS refused an LP of {cols.rows} rows and {cols.cols} columns")
+
+
+def solve_movable(
+    h: highspy.Highs | None,
+    a: Columns,
+    cost: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+) -> tuple[highspy.Highs, npt.NDArray[np.float64] | None]:
+    """min cost·x subject to a·x = 0 and lower ≤ x ≤ upper, on the columns that can move
+    (upper > 0: the others stay 0 and out of the LP, which is then smaller).
+
+    Loads the LP into `h` (made if None, presolve off: these LPs are small) and returns the
+    solver with x at full length, or None when there is no optimum.
+    """
+    keep = upper > 0
+    args = (a.take(keep), cost[keep], lower[keep], upper[keep], np.zeros(a.rows))
+    if h is None:
+        h = lp_model(*args, presolve="off")
+    else:
+        load_lp(h, *args)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return h, None
+    x = np.zeros(upper.size)
+    x[keep] = h.getSolution().col_value
+    return h, x
