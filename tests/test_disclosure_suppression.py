@@ -292,3 +292,28 @@ def test_an_answer_solved_ahead_on_an_older_pattern_is_taken_only_through_hidden
     lp.req.up[cell] -= 2  # lowered: the answer goes further than needed, still a witness
     ready, y = ahead.take(7, version=4)
     assert ready and y is not None and y[cell] == pytest.approx(req.up[cell] + 2)
+
+
+def test_two_moves_are_solved_ahead_at_once_and_skipped_ones_are_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The loop starts the next move while it waits for this one: both stay pending, each
+    is taken at its own turn, and a move the loop skipped (its answer found meanwhile) is
+    dropped when a later one is taken."""
+    monkeypatch.setattr(lookahead, "spare_cores", lambda: 1)
+    system = link([_table()])
+    req = requirements(system, Rules(k=5))
+    lp = Perturber(system, req, req.primary)
+    ahead = lookahead.Lookahead(LocalWitness(lp))
+    try:
+        cells = np.flatnonzero(req.primary & (req.up > 0))[:3].tolist()
+        for at, cell in zip((3, 5, 8), cells, strict=True):
+            ahead.start(at, (cell, cell), version=0)
+        assert sorted(ahead.pending) == [3, 5, 8]
+        ready, y = ahead.take(3, version=0)
+        assert ready and y is not None and y[cells[0]] == pytest.approx(req.up[cells[0]])
+        ready, y = ahead.take(8, version=0)  # move 5 was skipped: dropped
+        assert ready and y is not None and y[cells[2]] == pytest.approx(req.up[cells[2]])
+        assert ahead.pending == {} and ahead.taken == 2
+    finally:
+        ahead.close()

@@ -261,13 +261,16 @@ def suppress_heuristic(
                 witnesses[move] = known
                 continue
             solves += 1
-            ready, y = spare.take(at, version) if spare is not None else (False, None)
+            ready, y = False, None
+            if spare is not None:
+                # The next move needing an LP starts now, on this pattern, while this one's
+                # answer (started at the move before) is awaited or solved here.
+                later = (i for i in range(at + 1, len(moves)) if achieved(moves[i]) is None)
+                following = next(later, None)
+                if following is not None:
+                    spare.start(following, moves[following], version)
+                ready, y = spare.take(at, version)
             if not ready and local is not None:
-                if spare is not None:
-                    later = (i for i in range(at + 1, len(moves)) if achieved(moves[i]) is None)
-                    following = next(later, None)
-                    if following is not None:
-                        spare.start(following, moves[following], version)
                 y = local.witness(move)
             if y is None:
                 y = lp.perturbation(move)

@@ -1,16 +1,19 @@
-"""Solve the next move's local LP on a spare core while this one is solved.
+"""Solve the next moves' local LPs on spare cores while the construction goes on.
 
 The construction is sequential: a move's LP depends on the cells hidden before it. Yet about
-three moves in four hide no new cell, so the next move's LP, solved at the same time on a
-copy of the pattern and of its requirement, is usually what the sequential loop would solve
-next. Its answer is taken when nothing has changed since, or when it moves hidden cells only
-and still meets the move's requirement now (a perturbation through hidden cells stays valid
-however many more are hidden); otherwise the move is solved again.
+three moves in four hide no new cell, so a move's LP, solved ahead on a copy of the pattern
+and of its requirement, is usually what the sequential loop would solve. Its answer is
+taken when nothing has changed since, or when it moves hidden cells only and still meets
+the move's requirement now (a perturbation through hidden cells stays valid however many
+more are hidden); otherwise the move is solved again.
 
-The rule depends only on the answers, never on timing: with no spare core the move is
-solved ahead when its turn comes, on the same copies, so the pattern is the same on any
-number of cores. That costs a single core the answers it then rejects (about one in eight
-on 32 × 2 × 4 × 5). HiGHS releases the GIL while it solves, so two LPs run at once.
+Each move is started ahead when the loop reaches the move before it, so two LPs are always
+in flight on two workers while the loop only waits and books: one pair at a time, as
+before 2026-12-02, waited each time for the slower of the two. The rule depends only on the
+answers, never on timing: with no spare core a move is solved ahead when its turn comes, on
+the same copies, so the pattern is the same on any number of cores. That costs a single
+core the answers it then rejects (about one in eight on 32 × 2 × 4 × 5). HiGHS releases the
+GIL while it solves, so two LPs run at once.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 
 Witness = npt.NDArray[np.float64] | None
 _TOL = 1e-7
+_WORKERS = 2  # the move waited for and the one after it: more would be solved on older
+# patterns, and rejected more often
 
 
 def spare_cores() -> int:
@@ -40,7 +45,6 @@ def spare_cores() -> int:
 
 @dataclass
 class _Ahead:
-    at: int
     move: Move
     version: int
     hidden: npt.NDArray[np.bool_]  # the pattern it is solved on
@@ -49,31 +53,33 @@ class _Ahead:
 
 
 class Lookahead:
-    """At most one move solved ahead, on copies of the pattern and requirement."""
+    """Moves solved ahead, by their place in the construction's list of moves."""
 
     def __init__(self, local: LocalWitness) -> None:
         self.local = local
-        self.pool = ThreadPoolExecutor(1, "opsc-lookahead") if spare_cores() else None
-        self.pending: _Ahead | None = None
+        self.pool = ThreadPoolExecutor(_WORKERS, "opsc-lookahead") if spare_cores() else None
+        self.pending: dict[int, _Ahead] = {}
         self.taken = 0
 
     def start(self, at: int, move: Move, version: int) -> None:
         """Solve move number `at` on the current pattern (`version`) ahead of its turn."""
-        self._drop()
+        if at in self.pending:
+            return
         hidden = self.local.lp.hidden.copy()  # the caller hides cells meanwhile
         amount = self.local.required(move)  # and may lower or raise it
         future = None
         if self.pool is not None:
             future = self.pool.submit(self.local.witness, move, -1, hidden, amount)
-        self.pending = _Ahead(at, move, version, hidden, amount, future)
+        self.pending[at] = _Ahead(move, version, hidden, amount, future)
 
     def take(self, at: int, version: int) -> tuple[bool, Witness]:
-        """(True, its answer) when move `at` was solved ahead and the answer still holds."""
-        pending = self.pending
-        if pending is None or pending.at != at:
-            self._drop()
+        """(True, its answer) when move `at` was solved ahead and the answer still holds.
+        Moves before `at` solved ahead and never asked for are dropped."""
+        for earlier in [i for i in self.pending if i < at]:
+            self._drop(earlier)
+        pending = self.pending.pop(at, None)
+        if pending is None:
             return False, None
-        self.pending = None
         if pending.future is not None:
             y = pending.future.result()
         else:
@@ -92,11 +98,11 @@ class Lookahead:
         hidden = self.local.lp.hidden
         return bool(hidden[support_of(y)].all()) and moved >= self.local.required(move) - _TOL
 
-    def _drop(self) -> None:
-        """Forget the move solved ahead (its LP is cancelled if it has not started)."""
-        if self.pending is not None and self.pending.future is not None:
-            self.pending.future.cancel()
-        self.pending = None
+    def _drop(self, at: int) -> None:
+        """Forget a move solved ahead (its LP is cancelled if it has not started)."""
+        pending = self.pending.pop(at)
+        if pending.future is not None:
+            pending.future.cancel()
 
     def close(self) -> None:
         if self.pool is not None:
