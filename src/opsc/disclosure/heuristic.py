@@ -125,9 +125,10 @@ class Perturber:
         return np.where(self.hidden if hidden is None else hidden, _HIDDEN_COST, self.cost)
 
     def moves(self) -> list[Move]:
-        """Finest primary cells first (most coordinates that are not totals), then the
-        smallest; down before up: when a cell cannot go down far enough, it must go further
-        up.
+        """Finest primary cells first (most codes that are not totals: each level of a
+        hierarchy counts, and of tables published together the larger table's cells come
+        first), then the smallest; down before up: when a cell cannot go down far enough,
+        it must go further up.
 
         The order decides which perturbations later moves find already hidden. In index
         order 32 × 2 × 4 × 5 (seeds 0–4) needed 634/774/687/608/616 LPs and hid
@@ -270,6 +271,8 @@ def suppress_heuristic(
             known = achieved(move)
             if known is not None:
                 witnesses[move] = known
+                if spare is not None:
+                    spare.discard(at)
                 continue
             solves += 1
             ready, y = False, None

@@ -73,10 +73,7 @@ class Lookahead:
         self.pending[at] = _Ahead(move, version, hidden, amount, future)
 
     def take(self, at: int, version: int) -> tuple[bool, Witness]:
-        """(True, its answer) when move `at` was solved ahead and the answer still holds.
-        Moves before `at` solved ahead and never asked for are dropped."""
-        for earlier in [i for i in self.pending if i < at]:
-            self._drop(earlier)
+        """(True, its answer) when move `at` was solved ahead and the answer still holds."""
         pending = self.pending.pop(at, None)
         if pending is None:
             return False, None
@@ -98,10 +95,11 @@ class Lookahead:
         hidden = self.local.lp.hidden
         return bool(hidden[support_of(y)].all()) and moved >= self.local.required(move) - _TOL
 
-    def _drop(self, at: int) -> None:
-        """Forget a move solved ahead (its LP is cancelled if it has not started)."""
-        pending = self.pending.pop(at)
-        if pending.future is not None:
+    def discard(self, at: int) -> None:
+        """Forget move `at` if it was started (the loop found its answer meanwhile): its
+        LP is cancelled if it has not started, so the worker is free for the next."""
+        pending = self.pending.pop(at, None)
+        if pending is not None and pending.future is not None:
             pending.future.cancel()
 
     def close(self) -> None:
