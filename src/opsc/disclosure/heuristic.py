@@ -30,7 +30,7 @@ from opsc.disclosure.table import CellSystem
 if TYPE_CHECKING:
     from opsc.disclosure.local import LocalWitness
 
-_TOL = 1e-7
+TOL = 1e-7  # below this a move is no move (supports, stretches, requirements met)
 _HIDDEN_COST = 1e-3  # small, not zero: keeps witnesses short, so pruning has less to redo
 Move = tuple[int, int]  # (primary cell, column: cell for up, n + cell for down)
 LOCAL_ABOVE = 1500  # systems with more cells look for witnesses locally first
@@ -57,7 +57,7 @@ class Pattern:
 
 
 def support_of(y: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
-    return np.flatnonzero(np.abs(y) > _TOL)
+    return np.flatnonzero(np.abs(y) > TOL)
 
 
 def stretch(
@@ -72,12 +72,12 @@ def stretch(
     rise, fall = np.maximum(y, 0.0), np.maximum(-y, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ahead = min(
-            np.min(np.where(rise > _TOL, up / rise, np.inf), initial=np.inf),
-            np.min(np.where(fall > _TOL, down / fall, np.inf), initial=np.inf),
+            np.min(np.where(rise > TOL, up / rise, np.inf), initial=np.inf),
+            np.min(np.where(fall > TOL, down / fall, np.inf), initial=np.inf),
         )
         back = min(
-            np.min(np.where(rise > _TOL, down / rise, np.inf), initial=np.inf),
-            np.min(np.where(fall > _TOL, up / fall, np.inf), initial=np.inf),
+            np.min(np.where(rise > TOL, down / rise, np.inf), initial=np.inf),
+            np.min(np.where(fall > TOL, up / fall, np.inf), initial=np.inf),
         )
     return float(max(ahead, 1.0)), float(back)
 
@@ -255,8 +255,8 @@ def suppress_heuristic(
         """A known perturbation that already achieves `move`, if any."""
         cell, column = move
         if column == cell:
-            return best_up_of[cell] if best_up[cell] >= req.up[cell] - _TOL else None
-        return best_down_of[cell] if best_down[cell] >= req.down[cell] - _TOL else None
+            return best_up_of[cell] if best_up[cell] >= req.up[cell] - TOL else None
+        return best_down_of[cell] if best_down[cell] >= req.down[cell] - TOL else None
 
     from opsc.disclosure.lookahead import Lookahead  # it imports this module
 

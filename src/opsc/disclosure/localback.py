@@ -21,11 +21,10 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from opsc.disclosure.heuristic import Move, cell_costs
+from opsc.disclosure.heuristic import Move, cell_costs, support_of
 from opsc.disclosure.local import LocalWitness
 from opsc.disclosure.solver import solve_movable
 
-_TOL = 1e-7
 _STEP_COST = 1e-4  # keeps the widest moves short: fewer primaries to check again later
 WIDE = 12  # alternative codes per column around a primary (hidden cells only)
 
@@ -64,7 +63,7 @@ class NeighbourhoodRoom:
             if y is None:
                 continue
             total += float(y[column])
-            moved[cells[np.abs(y[:m] - y[m:]) > _TOL]] = True
+            moved[cells[support_of(y[:m] - y[m:])]] = True
         return total, np.flatnonzero(moved)
 
 
