@@ -168,6 +168,23 @@ def test_cli_reports_invalid_input_with_row_and_field(tmp_path: Path) -> None:
     assert problem["mensaje"] == "el conteo debe ser un número entero ≥ 0"
 
 
+def test_cli_audit_names_an_unreadable_file_once_in_both_languages(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    result = runner.invoke(app, ["audit", str(missing)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{missing}: not a readable JSON document")
+    assert f"{missing}: {missing}" not in result.output
+    assert "no es un documento JSON legible" in result.output
+    listed = tmp_path / "list.json"
+    listed.write_text("[1]")
+    result = runner.invoke(app, ["audit", str(listed), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["message"] == (
+        f'{listed}: expected a JSON object with "cells" or "tables" / '
+        'se esperaba un objeto JSON con "cells" o "tables"'
+    )
+
+
 def test_every_rule_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     for setting in RULE_SETTINGS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -139,12 +139,11 @@ def audit_command(
 ) -> None:
     """Feasible interval of every hidden cell; exit 3 when a primary cell is exposed."""
     try:
-        report = audit_published(
-            read_published(published),
-            lower=lower,
-            exact_only=exact_only,
-            secondary=not safety_only,
-        )
+        doc = read_published(published)  # its errors name the file already
+    except ValueError as exc:
+        _fail(str(exc), EXIT_INVALID, as_json, {"error": "invalid", "message": str(exc)})
+    try:
+        report = audit_published(doc, lower=lower, exact_only=exact_only, secondary=not safety_only)
     except (ValueError, RuntimeError, KeyError) as exc:
         _fail(
             f"{published}: {exc}", EXIT_INVALID, as_json, {"error": "invalid", "message": str(exc)}
@@ -165,7 +164,7 @@ def audit_command(
         raise typer.Exit(EXIT_UNSAFE)
 
 
-def _fail(message: str, code: int, as_json: bool, doc: dict[str, object]) -> None:
+def _fail(message: str, code: int, as_json: bool, doc: dict[str, object]) -> NoReturn:
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False))
     else:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from opsc.disclosure.errors import InvalidTableError, Problem
+from opsc.disclosure.errors import InvalidTableError, Problem, bilingual
 from opsc.disclosure.table import Table, build_table
 
 
@@ -39,8 +39,12 @@ def parse_hierarchy(specs: Sequence[str]) -> list[list[str]]:
         levels = [p.strip() for p in spec.split(">") if p.strip()]
         if len(levels) < 2:
             raise ValueError(
-                f"--hierarchy {spec!r} needs at least two levels, coarse to fine: "
-                "for example state>municipality"
+                bilingual(
+                    f"--hierarchy {spec!r} needs at least two levels, coarse to fine: "
+                    "for example state>municipality",
+                    f"--hierarchy {spec!r} necesita al menos dos niveles, de mayor a menor: "
+                    "por ejemplo state>municipality",
+                )
             )
         out.append(levels)
     return out
@@ -50,7 +54,17 @@ def read_published(path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a readable JSON document ({exc})") from exc
+        raise ValueError(
+            bilingual(
+                f"{path}: not a readable JSON document ({exc})",
+                f"no es un documento JSON legible ({exc})",
+            )
+        ) from exc
     if not isinstance(doc, dict):
-        raise ValueError(f'{path}: expected a JSON object with "cells" or "tables"')
+        raise ValueError(
+            bilingual(
+                f'{path}: expected a JSON object with "cells" or "tables"',
+                'se esperaba un objeto JSON con "cells" o "tables"',
+            )
+        )
     return doc
