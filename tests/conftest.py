@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "OPSC_TEST_POSTGRES_URL"
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SEED_COPIES = REPO / "tests" / "fixtures" / "shared"  # ../shared/seeds, copied (README there)
 
 
 def _backends() -> list[str]:
@@ -63,10 +63,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """../shared beside the repository (seeds, MSE benchmarks, reference data)."""
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: the tests read the seed documents from it")
-    return SHARED
+    """The seed documents, as `../shared` lays them out (`seeds/…`): the copies in the
+    repository, so the tests need nothing beside the clone."""
+    return SEED_COPIES
 
 
 _backend_outcomes: dict[str, int] = {}
