@@ -312,9 +312,11 @@ def test_the_pattern_is_the_same_on_any_number_of_cores(monkeypatch: pytest.Monk
         assert all((other.witnesses[m] == w).all() for m, w in first.witnesses.items())
 
 
-def test_an_answer_solved_ahead_on_an_older_pattern_is_taken_only_through_hidden_cells(
+def test_an_answer_solved_ahead_on_an_older_pattern_is_solved_again_warm(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """An answer solved on an older pattern is taken as it is when it moves hidden cells
+    only; otherwise its LP is solved again from its basis on the costs and requirement now."""
     monkeypatch.setattr(lookahead, "spare_cores", lambda: 0)
     system = link([_table()])
     req = requirements(system, Rules(k=5))
@@ -323,23 +325,36 @@ def test_an_answer_solved_ahead_on_an_older_pattern_is_taken_only_through_hidden
     cell = int(np.flatnonzero(req.primary & (req.up > 0))[0])
     assert ahead.take(8, version=0) == (False, None)  # never started
     ahead.start(7, (cell, cell), version=0)
-    assert ahead.take(7, version=1)[0] is False  # its route needs cells published then
+    ready, first = ahead.take(7, version=0)  # nothing changed: taken as it is
+    assert ready and first is not None and ahead.resolved == 0
+    route = np.abs(first) > 1e-7
+    assert not lp.hidden[route].all()  # it needs published cells
+
+    def cost(y: np.ndarray) -> float:
+        return float(lp.unit_costs() @ np.abs(y))
+
+    # Cells hidden since, off its route: a cheaper route opens, and the warm LP takes it.
     ahead.start(7, (cell, cell), version=0)
-    ready, y = ahead.take(7, version=0)  # nothing changed: taken as it is
-    assert ready and y is not None
+    lp.hidden |= ~route
+    ready, y = ahead.take(7, version=1)
+    assert ready and y is not None and ahead.resolved == 1
+    assert cost(y) < cost(first) - 0.5
+    assert np.abs(system.matrix @ y).max() < 1e-7 and y[cell] == pytest.approx(req.up[cell])
+    # A raised requirement (the deepest-fall path moves the rest of P upwards) is met too.
     lp.hide(np.flatnonzero(np.abs(y) > 1e-7))
-    ahead.start(7, (cell, cell), version=1)
-    lp.hidden[:] = True  # stands for cells hidden since: its route is all hidden
-    assert ahead.take(7, version=2)[0] is True
-    # A requirement raised since (the deepest-fall path moves the rest of P upwards): the
-    # answer, solved for the old one, no longer protects the cell.
+    lp.hidden[:] = req.primary
+    lp.hidden[cell] = True
     ahead.start(7, (cell, cell), version=2)
     lp.req.up[cell] += 1
-    assert ahead.take(7, version=3) == (False, None)
+    ready, y = ahead.take(7, version=3)
+    assert ready and y is not None and y[cell] == pytest.approx(req.up[cell])
+    # Through hidden cells only, an answer going further than needed stays a witness as it is.
     ahead.start(7, (cell, cell), version=3)
-    lp.req.up[cell] -= 2  # lowered: the answer goes further than needed, still a witness
+    lp.hidden[:] = True
+    lp.req.up[cell] -= 2
     ready, y = ahead.take(7, version=4)
     assert ready and y is not None and y[cell] == pytest.approx(req.up[cell] + 2)
+    assert ahead.resolved == 2
 
 
 def test_two_moves_are_solved_ahead_at_once_and_skipped_ones_are_dropped(

@@ -13,7 +13,9 @@ full LP.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import numpy.typing as npt
 
@@ -22,6 +24,18 @@ from opsc.disclosure.solver import Columns, solve_movable
 
 _ALTERNATIVES = 12  # per column; the perturbations spread over many small states
 _WIDER = 3
+
+
+@dataclass
+class LocalLP:
+    """A neighbourhood LP as solved, kept so that it can be solved again, warm, once the
+    pattern has changed (only costs and the move's amount differ then)."""
+
+    h: highspy.Highs
+    cells: npt.NDArray[np.int64]
+    keep: npt.NDArray[np.bool_]  # which of the columns (y+ then y− of `cells`) are in it
+    pinned: int  # the move's column in the model
+    y: npt.NDArray[np.float64] | None  # the answer, per cell of the table
 
 
 class LocalWitness:
@@ -135,13 +149,54 @@ class LocalWitness:
         (by default the LP's pattern and the move's requirement now) let another thread
         solve on copies while this one changes them.
         """
+        return self.answer(move, forbidden, hidden, amount).y
+
+    def answer(
+        self,
+        move: Move,
+        forbidden: int = -1,
+        hidden: npt.NDArray[np.bool_] | None = None,
+        amount: float | None = None,
+        *,
+        own_solver: bool = False,
+    ) -> LocalLP:
+        """The witness with the LP that found it (the last one tried when none did); with
+        `own_solver`, that LP keeps a solver of its own, which `resolve` can reuse."""
         hidden = self.lp.hidden if hidden is None else hidden
         amount = self.required(move) if amount is None else amount
         for many in (_ALTERNATIVES, _WIDER * _ALTERNATIVES):
-            y = self._solve(move, many, forbidden, hidden, amount)
-            if y is not None:
-                return y
-        return None
+            solved = self._solve(move, many, forbidden, hidden, amount, own_solver)
+            if solved.y is not None:
+                break
+        return solved
+
+    def resolve(self, solved: LocalLP, move: Move) -> npt.NDArray[np.float64] | None:
+        """`solved` again on the pattern and requirement now, from its last basis.
+
+        Cells hidden since are cheaper; the bounds are the same, so the old basis is a
+        near start: about 150 simplex iterations where a fresh LP takes 300–600. The
+        neighbourhood stays the one chosen then.
+        """
+        cost = self.lp.unit_costs()[solved.cells]
+        both = np.concatenate([cost, cost])[solved.keep]
+        solved.h.changeColsCost(both.size, np.arange(both.size, dtype=np.int32), both)
+        amount = self.required(move)
+        solved.h.changeColBounds(solved.pinned, amount, amount)
+        solved.h.run()
+        if solved.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return self._spread(solved.cells, solved.keep, solved.h.getSolution().col_value)
+
+    def _spread(
+        self, cells: npt.NDArray[np.int64], keep: npt.NDArray[np.bool_], values: npt.ArrayLike
+    ) -> npt.NDArray[np.float64]:
+        """The signed move of every cell of the table from the LP's columns."""
+        x = np.zeros(keep.size)
+        x[keep] = values
+        m = cells.size
+        out = np.zeros(self.lp.n)
+        out[cells] = x[:m] - x[m:]
+        return out
 
     def required(self, move: Move) -> float:
         """How far the move must take its cell now."""
@@ -155,7 +210,8 @@ class LocalWitness:
         forbidden: int,
         hidden: npt.NDArray[np.bool_],
         amount: float,
-    ) -> npt.NDArray[np.float64] | None:
+        own_solver: bool,
+    ) -> LocalLP:
         lp = self.lp
         n = lp.n
         cell, column = move
@@ -172,9 +228,11 @@ class LocalWitness:
         upper[other] = 0.0
         # A column that cannot move (a cell at L cannot fall) stays out of the LP.
         both = np.concatenate([cost, cost])
-        self.solvers.h, y = solve_movable(getattr(self.solvers, "h", None), a, both, lower, upper)
-        if y is None:
-            return None
-        out = np.zeros(n)
-        out[cells] = y[:m] - y[m:]
-        return out
+        h = None if own_solver else getattr(self.solvers, "h", None)
+        h, y = solve_movable(h, a, both, lower, upper)
+        if not own_solver:
+            self.solvers.h = h
+        keep = upper > 0  # the columns solve_movable keeps
+        at = int(np.count_nonzero(keep[:pinned]))
+        answer = None if y is None else self._spread(cells, keep, y[keep])
+        return LocalLP(h, cells, keep, at, answer)

@@ -5,15 +5,18 @@ three moves in four hide no new cell, so a move's LP, solved ahead on a copy of 
 and of its requirement, is usually what the sequential loop would solve. Its answer is
 taken when nothing has changed since, or when it moves hidden cells only and still meets
 the move's requirement now (a perturbation through hidden cells stays valid however many
-more are hidden); otherwise the move is solved again.
+more are hidden). Otherwise its LP is solved again from its last basis, on the costs and
+requirement now (cells hidden since are cheaper; the bounds are unchanged): on
+32 × 2 × 4 × 5 about 150 simplex iterations instead of a fresh LP's 300–600, which cut the
+construction's iterations by 8–11 % (seeds 0–2) for the same patterns within a cell.
 
 Each move is started ahead when the loop reaches the move before it, so two LPs are always
 in flight on two workers while the loop only waits and books: one pair at a time, as
-before 2026-12-02, waited each time for the slower of the two. The rule depends only on the
-answers, never on timing: with no spare core a move is solved ahead when its turn comes, on
-the same copies, so the pattern is the same on any number of cores. That costs a single
-core the answers it then rejects (64 of 549 on 32 × 2 × 4 × 5, seed 1). HiGHS releases the
-GIL while it solves, so two LPs run at once.
+before 2026-12-02, waited each time for the slower of the two; three or four in flight
+solved more LPs for no gain. The rule depends only on the answers, never on timing: with
+no spare core a move is solved ahead when its turn comes, on the same copies, so the
+pattern is the same on any number of cores. HiGHS releases the GIL while it solves, so two
+LPs run at once.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import numpy.typing as npt
 from opsc.disclosure.heuristic import TOL, Move, support_of
 
 if TYPE_CHECKING:
-    from opsc.disclosure.local import LocalWitness
+    from opsc.disclosure.local import LocalLP, LocalWitness
 
 Witness = npt.NDArray[np.float64] | None
 _WORKERS = 2  # the move waited for and the one after it: more would be solved on older
@@ -48,7 +51,7 @@ class _Ahead:
     version: int
     hidden: npt.NDArray[np.bool_]  # the pattern it is solved on
     amount: float  # the move's requirement then
-    future: Future[Witness] | None  # None: solved when asked for (no spare core)
+    future: Future[LocalLP] | None  # None: solved when asked for (no spare core)
 
 
 class Lookahead:
@@ -59,6 +62,7 @@ class Lookahead:
         self.pool = ThreadPoolExecutor(_WORKERS, "opsc-lookahead") if spare_cores() else None
         self.pending: dict[int, _Ahead] = {}
         self.taken = 0
+        self.resolved = 0  # of those taken, answers solved again warm on the pattern then
 
     def start(self, at: int, move: Move, version: int) -> None:
         """Solve move number `at` on the current pattern (`version`) ahead of its turn."""
@@ -68,7 +72,7 @@ class Lookahead:
         amount = self.local.required(move)  # and may lower or raise it
         future = None
         if self.pool is not None:
-            future = self.pool.submit(self.local.witness, move, -1, hidden, amount)
+            future = self.pool.submit(self._solve, move, hidden, amount)
         self.pending[at] = _Ahead(move, version, hidden, amount, future)
 
     def take(self, at: int, version: int) -> tuple[bool, Witness]:
@@ -77,18 +81,27 @@ class Lookahead:
         if pending is None:
             return False, None
         if pending.future is not None:
-            y = pending.future.result()
+            solved = pending.future.result()
         else:
-            y = self.local.witness(pending.move, -1, pending.hidden, pending.amount)
+            solved = self._solve(pending.move, pending.hidden, pending.amount)
+        y = solved.y
         if version != pending.version and not self._still_holds(pending.move, y):
-            return False, None
+            if y is None:
+                return False, None  # solved again afresh: the change may have opened a route
+            y = self.local.resolve(solved, pending.move)
+            if y is None:
+                return False, None
+            self.resolved += 1
         self.taken += 1
         return True, y
+
+    def _solve(self, move: Move, hidden: npt.NDArray[np.bool_], amount: float) -> LocalLP:
+        return self.local.answer(move, -1, hidden, amount, own_solver=True)
 
     def _still_holds(self, move: Move, y: Witness) -> bool:
         """Whether an answer found before the last change is still a witness now."""
         if y is None:
-            return False  # solved again: the change may have opened a route
+            return False
         cell, column = move
         moved = y[cell] if column == cell else -y[cell]
         hidden = self.local.lp.hidden
