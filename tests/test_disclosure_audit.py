@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -10,6 +12,10 @@ import pytest
 
 from opsc.disclosure import Rules, Table, audit_published, build_table, protect
 from opsc.disclosure.exactcheck import determined_cells
+
+audit_module = sys.modules[
+    "opsc.disclosure.audit"
+]  # the package re-exports a function of that name
 
 Labels = dict[str, str]
 
@@ -99,6 +105,49 @@ def test_audit_catches_a_secondary_cell_published_again() -> None:
             broken += 1
     assert broken
     assert not audit_published(doc).safe
+
+
+def test_intervals_do_not_depend_on_the_cores_or_the_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A block with many hidden cells is solved on two models in rounds: full intervals are
+    those of one model, and the verdict and spans reported do not depend on the cores."""
+    frame = pd.DataFrame(
+        [
+            (s, x, a, v)
+            for (s, x, a), v in np.ndenumerate(np.random.default_rng(4).poisson(4, size=(8, 2, 4)))
+        ],
+        columns=["state", "sex", "age", "count"],
+    ).astype({"state": str, "sex": str, "age": str})
+    doc = protect(build_table(frame, ["state", "sex", "age"]), Rules(k_by_level={})).to_json()
+    broken = json.loads(json.dumps(doc))
+    secondary = [c for c in broken["cells"] if c["status"] == "secondary"]
+    values = {
+        tuple((c, v) for c, v in row.items() if c != "count"): row["count"]
+        for row in frame.to_dict("records")
+    }
+    for cell in secondary[: len(secondary) // 2]:  # some published again: a narrower table
+        key = tuple((c, cell[c]) for c in ("state", "sex", "age"))
+        if key in values:
+            cell["value"], cell["status"] = int(values[key]), "published"
+    reports = {}
+    for split, cores in ((10_000, 0), (4, 0), (4, 1)):
+        monkeypatch.setattr(audit_module, "_SPLIT_FROM", split)
+        monkeypatch.setattr(audit_module, "_ROUND", 3)
+        monkeypatch.setattr(audit_module, "spare_cores", lambda c=cores: c)
+        reports[split, cores] = [
+            audit_published(d, lower=1, secondary=full)
+            for d in (doc, broken)
+            for full in (True, False)
+        ]
+    one, two, spare = reports[10_000, 0], reports[4, 0], reports[4, 1]
+    assert one[0].hidden > 3 * 4 and one[0].safe and not one[2].safe
+    for a, b in zip(one[::2], two[::2], strict=True):  # full intervals: the LP optima
+        assert a.intervals.keys() == b.intervals.keys()
+        assert all(np.allclose(a.intervals[k], b.intervals[k]) for k in a.intervals)
+    for a, b in zip(two, spare, strict=True):
+        assert a.intervals == b.intervals and a.to_dict()["findings"] == b.to_dict()["findings"]
+    assert [r.safe for r in one] == [r.safe for r in two]
 
 
 def test_inconsistent_published_cells_are_flagged() -> None:

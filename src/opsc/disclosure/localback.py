@@ -24,8 +24,7 @@ import scipy.sparse as sp
 
 from opsc.disclosure.heuristic import Move, cell_costs, support_of
 from opsc.disclosure.local import LocalWitness
-from opsc.disclosure.lookahead import spare_cores
-from opsc.disclosure.solver import Columns, solve_movable
+from opsc.disclosure.solver import Columns, solve_movable, spare_cores
 
 _STEP_COST = 1e-4  # keeps the widest moves short: fewer primaries to check again later
 WIDE = 12  # alternative codes per column around a primary (hidden cells only)

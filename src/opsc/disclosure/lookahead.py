@@ -21,7 +21,6 @@ LPs run at once.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from opsc.disclosure.heuristic import TOL, Move, support_of
+from opsc.disclosure.solver import spare_cores
 
 if TYPE_CHECKING:
     from opsc.disclosure.local import LocalLP, LocalWitness
@@ -37,12 +37,6 @@ if TYPE_CHECKING:
 Witness = npt.NDArray[np.float64] | None
 _WORKERS = 2  # the move waited for and the one after it: more would be solved on older
 # patterns, and rejected more often
-
-
-def spare_cores() -> int:
-    """Cores this process may use besides its own."""
-    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return max((len(usable) if usable else os.cpu_count() or 1) - 1, 0)
 
 
 @dataclass

@@ -15,6 +15,12 @@ _banner_shown = False
 INF = highspy.kHighsInf
 
 
+def spare_cores() -> int:
+    """Cores this process may use besides its own."""
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max((len(usable) if usable else os.cpu_count() or 1) - 1, 0)
+
+
 class Columns(NamedTuple):
     """A constraint matrix in compressed-column arrays, as HiGHS takes it (int32 indices).
 
