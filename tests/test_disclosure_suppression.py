@@ -197,7 +197,7 @@ def test_publishing_back_is_the_same_with_or_without_a_spare_core(
     delays = random.Random(1)
 
     def late(self: localback.NeighbourhoodRoom, *args: Any) -> Any:
-        time.sleep(delays.uniform(0.0, 0.004))
+        time.sleep(delays.uniform(0.0, 0.004))  # answers arrive out of step
         return fall(self, *args)
 
     monkeypatch.setattr(localback.NeighbourhoodRoom, "_fall", late)
@@ -212,6 +212,31 @@ def test_publishing_back_is_the_same_with_or_without_a_spare_core(
         by_budget[budget] = int(shown[0].sum())
     # The budget binds here, so an LP counted differently would change what is shown.
     assert by_budget[10_000] < by_budget[80] < by_budget[40]
+    # Primary by primary: the same reach, cells moved and LPs counted, the fall solved
+    # or not (a rise alone enough, or short).
+    width = (found.req.up + found.req.down).astype(np.float64)
+    counted = set()
+    for cell in np.flatnonzero(found.hidden & ~found.req.primary).tolist()[:8]:
+        hidden = found.hidden.copy()
+        hidden[cell] = False
+        rooms = []
+        for cores in (0, 1):
+            monkeypatch.setattr(localback, "spare_cores", lambda c=cores: c)
+            rooms.append(
+                NeighbourhoodRoom(LocalWitness(Perturber(system, found.req, hidden)), hidden)
+            )
+        try:
+            for primary in np.flatnonzero(found.req.primary).tolist():
+                (one, moved_one), (two, moved_two) = (
+                    r.width(primary, width[primary]) for r in rooms
+                )
+                assert one == pytest.approx(two) and (moved_one == moved_two).all()
+                assert rooms[0].solves == rooms[1].solves
+        finally:
+            for room in rooms:
+                room.close()
+        counted.add(rooms[0].solves)
+    assert len(counted) > 1
 
 
 def test_large_system_path_publishes_back_and_passes_the_audit(
