@@ -233,6 +233,8 @@ class LocalWitness:
         if not own_solver:
             self.solvers.h = h
         keep = upper > 0  # the columns solve_movable keeps
+        if not keep[pinned]:
+            raise ValueError(f"a move of {amount:g} needs no LP")  # nothing to pin: no LP
         at = int(np.count_nonzero(keep[:pinned]))
         answer = None if y is None else self._spread(cells, keep, y[keep])
         return LocalLP(h, cells, keep, at, answer)

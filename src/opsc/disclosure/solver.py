@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from typing import NamedTuple
 
 import highspy
@@ -12,6 +13,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 _banner_shown = False
+_banner_lock = threading.Lock()
 INF = highspy.kHighsInf
 
 
@@ -60,21 +62,25 @@ class Columns(NamedTuple):
 
 
 def _quiet_highs() -> highspy.Highs:
-    """HiGHS prints a banner on stdout when the first model is made: keep `--json` clean."""
+    """HiGHS prints a banner on stdout when the first model is made: keep `--json` clean.
+
+    Locked: stdout is swapped for the whole process, and workers make solvers too.
+    """
     global _banner_shown
-    if _banner_shown:
-        return highspy.Highs()  # type: ignore[no-untyped-call]
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()  # type: ignore[no-untyped-call]
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    _banner_shown = True
-    return h
+    with _banner_lock:
+        if _banner_shown:
+            return highspy.Highs()  # type: ignore[no-untyped-call]
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+        return h
 
 
 def lp_model(
