@@ -1,8 +1,8 @@
 """Contracts: what a submission file of one record type holds, as frictionless Table Schemas.
 
-A contract is Python data (see `definitions.py`) rendered to a Table Schema descriptor;
-with a country, code-list fields carry the country's codes as `enum` constraints. The
-version changes whenever a field is added, removed or changes meaning.
+A contract is Python data (see `definitions.py` and `programme.py`) rendered to a Table
+Schema descriptor; with a country, code-list fields carry the country's codes as `enum`
+constraints. The version changes whenever a field is added, removed or changes meaning.
 """
 
 from __future__ import annotations
