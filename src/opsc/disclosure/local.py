@@ -174,7 +174,7 @@ class LocalWitness:
         """`solved` again on the pattern and requirement now, from its last basis.
 
         Cells hidden since are cheaper; the bounds are the same, so the old basis is a
-        near start: about 150 simplex iterations where a fresh LP takes 300–600. The
+        near start: about 170 simplex iterations where a fresh LP takes 300–600. The
         neighbourhood stays the one chosen then.
         """
         cost = self.lp.unit_costs()[solved.cells]

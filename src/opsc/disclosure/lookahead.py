@@ -7,7 +7,7 @@ taken when nothing has changed since, or when it moves hidden cells only and sti
 the move's requirement now (a perturbation through hidden cells stays valid however many
 more are hidden). Otherwise its LP is solved again from its last basis, on the costs and
 requirement now (cells hidden since are cheaper; the bounds are unchanged): on
-32 × 2 × 4 × 5 about 150 simplex iterations instead of a fresh LP's 300–600, which cut the
+32 × 2 × 4 × 5 about 170 simplex iterations instead of a fresh LP's 300–600, which cut the
 construction's iterations by 8–11 % (seeds 0–2) for the same patterns within a cell.
 
 Each move is started ahead when the loop reaches the move before it, so two LPs are always
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 Witness = npt.NDArray[np.float64] | None
 _WORKERS = 2  # the move waited for and the one after it: more would be solved on older
-# patterns, and rejected more often
+# patterns, and solved again more often (three or four in flight: no gain)
 
 
 @dataclass
