@@ -131,7 +131,7 @@ def test_publishing_back_on_neighbourhoods_only_publishes_and_keeps_the_bar(
     system = link([table])
     found = suppress_heuristic(system, requirements(system, RULES), prune_seconds=0.0)
     local = LocalWitness(Perturber(system, found.req, found.hidden))
-    hidden = publish_back_local(local, found.hidden, found.witnesses, budget=10_000)
+    hidden, _ = publish_back_local(local, found.hidden, found.witnesses, budget=10_000)
     assert not (hidden & ~found.hidden).any()
     assert (hidden | ~found.req.primary).all()
     assert audit_published(_document(table, system, found.req, hidden), lower=1).safe

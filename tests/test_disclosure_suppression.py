@@ -178,10 +178,10 @@ def test_publishing_back_on_neighbourhoods_shows_cells_and_stops_at_its_budget()
     system = link([_table(seed=5, states=10)])
     found = suppress_heuristic(system, requirements(system, _RULES), prune_seconds=0.0)
     local = LocalWitness(Perturber(system, found.req, found.hidden))
-    hidden = publish_back_local(local, found.hidden, found.witnesses, budget=10_000)
+    hidden, _ = publish_back_local(local, found.hidden, found.witnesses, budget=10_000)
     assert hidden.sum() < found.hidden.sum()
     assert not (hidden & ~found.hidden).any()
-    same = publish_back_local(local, found.hidden, found.witnesses, budget=0)
+    same, _ = publish_back_local(local, found.hidden, found.witnesses, budget=0)
     assert (same == found.hidden).all()
 
 
@@ -207,7 +207,7 @@ def test_publishing_back_is_the_same_with_or_without_a_spare_core(
         for cores in (0, 1):
             monkeypatch.setattr(localback, "spare_cores", lambda c=cores: c)
             local = LocalWitness(Perturber(system, found.req, found.hidden))
-            shown.append(publish_back_local(local, found.hidden, found.witnesses, budget=budget))
+            shown.append(publish_back_local(local, found.hidden, found.witnesses, budget=budget)[0])
         assert (shown[0] == shown[1]).all()
         by_budget[budget] = int(shown[0].sum())
     # The budget binds here, so an LP counted differently would change what is shown.

@@ -26,6 +26,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from opsc.disclosure.certificates import Certificates, certified_ranges
 from opsc.disclosure.exactcheck import determined_cells
 from opsc.disclosure.solver import INF, lp_model, spare_cores
 
@@ -183,13 +184,15 @@ def audit(
     precheck: bool = True,
     exact_only: bool = False,
     secondary: bool = True,
+    offered: Certificates | None = None,
 ) -> AuditReport:
     """Interval of every hidden cell; `required(cell)` is the width P a primary cell needs.
 
     `exact_only` runs only the fast exact-disclosure check (one round for huge tables): it
     finds determined cells but not intervals narrower than P. `secondary=False` decides
     safety only: it skips secondary cells (they decide nothing) and stops on a primary cell
-    once feasible points seen span P, so its intervals may be parts of the true ones.
+    once feasible points seen span P, so its intervals may be parts of the true ones; the
+    points `offered` (checked first, see `certificates`) count among those seen.
     """
     start = time.perf_counter()
     cells = _collect(tables)
@@ -197,6 +200,8 @@ def audit(
     a = sp.csr_matrix((cells.coef, (cells.rows, cells.cols)), shape=(cells.n_rows, len(cells.keys)))
     hidden = np.isnan(cells.value)
     shown = np.nan_to_num(cells.value)
+    index = {key: j for j, key in enumerate(cells.keys)}
+    seen_lo, seen_hi = certified_ranges(offered, index, a, cells.value, float(lower))
     rhs = -(a[:, ~hidden] @ shown[~hidden])
     ah = a[:, hidden].tocsr()
     live = np.diff(ah.indptr) > 0
@@ -257,7 +262,8 @@ def audit(
         try:
             wanted = np.arange(members.size) if secondary else np.flatnonzero(need[members] > 0)
             settle = None if secondary else need[members[wanted]].astype(np.float64)
-            intervals = _intervals(sub, b_rhs, float(lower), wanted, settle)
+            seen = _Seen(seen_lo[hid[members]], seen_hi[hid[members]])
+            intervals = _intervals(sub, b_rhs, float(lower), wanted, settle, seen)
         except _Inconsistent as exc:
             finding(int(hid[members[0]]), math.nan, math.nan, 0, str(exc))
             continue
@@ -293,6 +299,7 @@ def _intervals(
     lower: float,
     wanted: npt.NDArray[np.int64],
     enough: npt.NDArray[np.float64] | None = None,
+    seen: _Seen | None = None,
 ) -> list[tuple[tuple[float, float], int]]:
     """Min and max of each wanted variable subject to a·z = rhs, z ≥ lower (warm HiGHS).
 
@@ -307,7 +314,7 @@ def _intervals(
     if a.shape[0] == 0:  # a hidden cell in no equation: anything from L up
         return [((lower, math.inf), int(i)) for i in wanted]
     n = a.shape[1]
-    seen = _Seen(np.full(n, np.inf), np.full(n, -np.inf))
+    seen = _Seen(np.full(n, np.inf), np.full(n, -np.inf)) if seen is None else seen.copy()
     need = np.full(wanted.size, np.inf) if enough is None else enough.astype(np.float64)
     models = [_Model(a, rhs, lower) for _ in range(1 if wanted.size < _SPLIT_FROM else 2)]
     pool = ThreadPoolExecutor(1, "opsc-audit") if len(models) > 1 and spare_cores() else None
@@ -375,7 +382,7 @@ class _Model:
         for pos, i in enumerate(wanted.tolist()):
             ends = [seen.lo[i], seen.hi[i]]
             for side, sense in ((1, -1.0), (0, 1.0)):  # max first: where P is usually won
-                if math.isfinite(ends[0]) and ends[1] - ends[0] >= need[pos]:
+                if math.isfinite(ends[0]) and ends[1] - ends[0] >= need[pos] - _TOL:
                     break
                 h.changeColCost(i, sense)
                 h.run()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 TOL = 1e-7  # below this a move is no move (supports, stretches, requirements met)
 _HIDDEN_COST = 1e-3  # small, not zero: keeps witnesses short, so pruning has less to redo
 Move = tuple[int, int]  # (primary cell, column: cell for up, n + cell for down)
+Moved = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]  # cells moved, by how much
 LOCAL_ABOVE = 1500  # systems with more cells look for witnesses locally first
 
 
@@ -54,6 +55,7 @@ class Pattern:
     protects: dict[int, int]
     req: Requirements
     witnesses: dict[Move, npt.NDArray[np.int64]]
+    moves: list[Moved]  # every perturbation found: feasible points for the audit
 
 
 def support_of(y: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
@@ -242,6 +244,7 @@ def suppress_heuristic(
 
     local = LocalWitness(lp) if system.n > LOCAL_ABOVE else None
     witnesses: dict[Move, npt.NDArray[np.int64]] = {}
+    moved: list[Moved] = []
     # Every perturbation found is a feasible point for the attacker: the moves it already
     # achieves for other primary cells need no LP of their own.
     best_up = np.zeros(system.n)
@@ -305,6 +308,7 @@ def suppress_heuristic(
                 lp.hide(new)
                 version += 1
             witnesses[move] = support
+            moved.append((support, y[support]))
             _extend(y, support, lp, req, (best_up, best_up_of), (best_down, best_down_of))
     finally:
         if spare is not None:
@@ -319,7 +323,7 @@ def suppress_heuristic(
     for (primary, _), support in witnesses.items():
         for cell in support[~req.primary[support]]:
             protects.setdefault(int(cell), primary)
-    return Pattern(lp.hidden, protects, req, witnesses)
+    return Pattern(lp.hidden, protects, req, witnesses, moved)
 
 
 def _extend(

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from opsc.disclosure.heuristic import Move, cell_costs, support_of
+from opsc.disclosure.heuristic import Move, Moved, cell_costs, support_of
 from opsc.disclosure.local import LocalWitness
 from opsc.disclosure.solver import Columns, solve_movable, spare_cores
 
@@ -48,6 +48,7 @@ class NeighbourhoodRoom:
         self.h_fall: highspy.Highs | None = None  # used by the worker only
         self.pool = ThreadPoolExecutor(1, "opsc-localback") if spare_cores() else None
         self.solves = 0
+        self.moves: list[Moved] = []  # every widest move found (a feasible point each)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -78,7 +79,10 @@ class NeighbourhoodRoom:
             if y is None:
                 continue
             total += float(y[column])
-            moved[cells[support_of(y[:m] - y[m:])]] = True
+            step = y[:m] - y[m:]
+            local = support_of(step)
+            moved[cells[local]] = True
+            self.moves.append((cells[local], step[local]))
         if fall is not None:
             fall.cancel()  # not needed: the rise was enough (a running solve just ends)
         return total, np.flatnonzero(moved)
@@ -112,8 +116,9 @@ def publish_back_local(
     *,
     budget: int,
     many: int = WIDE,
-) -> npt.NDArray[np.bool_]:
-    """`hidden` with secondary cells published again where the neighbourhoods allow it.
+) -> tuple[npt.NDArray[np.bool_], list[Moved]]:
+    """`hidden` with secondary cells published again where the neighbourhoods allow it, and
+    the moves found on the way (each through the cells hidden then).
 
     `witnesses` (from the construction) say which primary cells move through which hidden
     cells; `budget` caps the LPs (two per primary cell checked).
@@ -159,7 +164,7 @@ def publish_back_local(
             out[cell] = True
     finally:
         room.close()
-    return out
+    return out, room.moves
 
 
 def primary_left_alone(

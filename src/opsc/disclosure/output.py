@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from opsc.disclosure.audit import AuditReport, Cell, audit
+from opsc.disclosure.certificates import Certificates
 from opsc.disclosure.primary import Requirements
 from opsc.disclosure.rules import Rules
 from opsc.disclosure.table import CellSystem, IntArray, Table
@@ -88,8 +89,10 @@ def audit_published(
     lower: int | None = None,
     exact_only: bool = False,
     secondary: bool = True,
+    offered: Certificates | None = None,
 ) -> AuditReport:
-    """Audit a published document at L (default: 1 when its zeros are published, else 0)."""
+    """Audit a published document at L (default: 1 when its zeros are published, else 0),
+    with feasible points `offered` by the suppression (checked before they count)."""
     rules = rules_from_json(doc)
     low = rules.lower_bound if lower is None else lower
 
@@ -102,6 +105,7 @@ def audit_published(
         required=required,
         exact_only=exact_only,
         secondary=secondary,
+        offered=offered,
     )
     base = doc.get("rounding_base")
     if base:

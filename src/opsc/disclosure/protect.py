@@ -15,8 +15,10 @@ from typing import NoReturn
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from opsc.disclosure.audit import AuditReport
+from opsc.disclosure.certificates import Certificates, directions_matrix
 from opsc.disclosure.cleanup import publish_back
 from opsc.disclosure.errors import TableRefusedError, UnsafeTableError, bilingual
 from opsc.disclosure.exact import suppress_exact
@@ -139,7 +141,7 @@ def protect(
     alone = ("primary cells alone", "las celdas primarias por sí solas")
     _refuse_if_too_much(system, req, req.primary, rules, tabs, advise, alone)
     try:
-        hidden, protects, used = _pattern(system, req, rules, method, start)
+        hidden, protects, used, moves = _pattern(system, req, rules, method, start)
     except TimeoutError:
         _refuse(
             rules,
@@ -154,8 +156,14 @@ def protect(
     pattern = ("the protected pattern", "el patrón protegido")
     _refuse_if_too_much(system, req, hidden, rules, tabs, advise, pattern)
     result = _result(system, req, rules, hidden, protects, used, start)
+    # The perturbations found are feasible points: the audit checks them, then needs LPs
+    # only for the primary cells they do not settle (32 × 2 × 4 × 5, seeds 0–2: 185/221/189
+    # LPs → none, 0.5–1.0 → 0.14–0.17 s at a slow hour).
+    offered = Certificates(system.keys, system.values.astype(np.float64), moves)
     for _ in range(_REPAIR_ROUNDS):
-        result.audit = audit_published(result.to_json(), lower=req.lower, secondary=False)
+        result.audit = audit_published(
+            result.to_json(), lower=req.lower, secondary=False, offered=offered
+        )
         if result.audit.safe:
             break
         hidden = _repair(system, req, hidden, result.audit)
@@ -184,7 +192,9 @@ def publish(
 
 def _pattern(
     system: CellSystem, req: Requirements, rules: Rules, method: str, start: float
-) -> tuple[npt.NDArray[np.bool_], dict[int, int], str]:
+) -> tuple[npt.NDArray[np.bool_], dict[int, int], str, sp.csr_matrix]:
+    """The pattern, a primary cell each secondary cell protects, the method, and the
+    perturbations found on the way (one row each)."""
     # Leave part of the time limit for the audit and, if it comes to that, the advice.
     # Up to LOCAL_ABOVE cells, publishing back (below) replaces the construction's pruning:
     # it publishes more, at the audit's bar. Above, its LPs on all hidden cells cost too
@@ -198,6 +208,7 @@ def _pattern(
     )
     hidden, protects, req, used = found.hidden, found.protects, found.req, "heuristic"
     witnesses: dict[Move, npt.NDArray[np.int64]] | None = found.witnesses
+    moves = list(found.moves)
     if req.lower > 0 and small and rules.p_for(rules.k) <= 1:
         hidden, protects, used = _optimistic(system, req, rules, found)
         witnesses = found.witnesses if hidden is found.hidden else None
@@ -214,7 +225,8 @@ def _pattern(
     else:
         local = LocalWitness(Perturber(system, req, hidden))
         budget = int(_LOCAL_BACK_LPS * max(int(req.primary.sum()), 1))
-        hidden = publish_back_local(local, hidden, found.witnesses, budget=budget)
+        hidden, checked = publish_back_local(local, hidden, found.witnesses, budget=budget)
+        moves += checked
         protects = {cell: p for cell, p in protects.items() if hidden[cell]}
     if method == "exact" or (method == "auto" and system.n <= rules.exact_max_size):
         cost = cell_costs(system.values)
@@ -229,7 +241,7 @@ def _pattern(
             )
         elif exact.optimal:
             used = "heuristic (proven optimal)"
-    return hidden, protects, used
+    return hidden, protects, used, directions_matrix(moves, system.n)
 
 
 def _optimistic(
