@@ -2,11 +2,13 @@
 
 The suppression knows, for each primary cell, perturbations that move it through hidden
 cells; each is a feasible point for an attacker, so it proves part of the cell's interval
-without an LP. The audit trusts none of them: it checks the base table against every
-published value, every equation and the bound L, and each direction against the equations
-(moving hidden cells only), then stretches each direction as far as L allows. A wrong
-pattern cannot pass on them: a checked point is feasible, so it only shows room that exists;
-a primary cell they do not settle gets its LPs as before.
+without an LP. The audit trusts none of them. It checks the base table (finite, every
+published value, every equation, hidden cells at L or above); it drops each direction that
+touches a published cell; it stretches the rest as far as L allows (at most _FAR), after
+summing any cell listed twice; and it keeps a direction only if both its ends keep every
+equation, which a tiny direction that breaks one would not once stretched. A wrong pattern
+cannot pass on them: a checked point is feasible, so it only shows room that exists; a
+primary cell they do not settle gets its LPs as before.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import scipy.sparse as sp
 
 Key = tuple[tuple[str, str], ...]
 _TOL = 1e-6
+_FAR = 1e6  # furthest a checked point moves any cell (counts are far below)
 
 
 @dataclass(frozen=True)
@@ -56,38 +59,75 @@ def certified_ranges(
     none passed."""
     n = published.size
     lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
-    if offered is None or len(offered.keys) != n:
+    base = _checked_base(offered, index, equations, published, lower)
+    if offered is None or base is None:
         return lo, hi
-    at = np.array([index.get(key, -1) for key in offered.keys], dtype=np.int64)
-    if (at < 0).any() or np.unique(at).size != n:
-        return lo, hi  # not the same cells: nothing to check against
-    base = np.empty(n)
-    base[at] = offered.base
     hidden = np.isnan(published)
-    shown = ~hidden
-    if (
-        np.abs(base[shown] - published[shown]).max(initial=0.0) > _TOL
-        or (base[hidden] < lower - _TOL).any()
-        or np.abs(equations @ base).max(initial=0.0) > _TOL
-    ):
-        return lo, hi
     lo[hidden] = hi[hidden] = base[hidden]
-    moves = offered.directions.tocsc()[:, np.argsort(at)].tocsr()  # columns in audit order
-    touches_shown = np.asarray(np.abs(moves[:, shown]).sum(axis=1)).ravel() > 0
-    breaks = np.abs(equations @ moves.T).max(axis=0).toarray().ravel() > _TOL
-    moves = moves[~(touches_shown | breaks)]
+    at = np.array([index[key] for key in offered.keys], dtype=np.int64)
+    moves = sp.csr_matrix(offered.directions.tocsc()[:, np.argsort(at)])  # audit order
+    moves.sum_duplicates()  # a cell listed twice must not count its room twice
     moves.eliminate_zeros()
+    touches_shown = np.asarray(abs(moves[:, ~hidden]).sum(axis=1)).ravel() > 0
+    moves = moves[~touches_shown & (np.diff(moves.indptr) > 0)]
     if moves.nnz == 0:
         return lo, hi
     rows = np.repeat(np.arange(moves.shape[0]), np.diff(moves.indptr))
     cols, step = moves.indices, moves.data
     room = np.maximum(base[cols] - lower, 0.0) / np.abs(step)  # until that cell reaches L
-    ahead = np.full(moves.shape[0], np.inf)  # how far each direction goes forwards
-    back = np.full(moves.shape[0], np.inf)  # and backwards
+    # No cell need move further than _FAR: a direction nothing stops still ends somewhere,
+    # so its end can be checked against the equations like any point.
+    biggest = np.zeros(moves.shape[0])
+    np.maximum.at(biggest, rows, np.abs(step))
+    ahead = _FAR / biggest  # how far each direction goes forwards
+    back = ahead.copy()  # and backwards
     np.minimum.at(ahead, rows[step < 0], room[step < 0])
     np.minimum.at(back, rows[step > 0], room[step > 0])
-    with np.errstate(invalid="ignore"):
-        far, near = base[cols] + ahead[rows] * step, base[cols] - back[rows] * step
-    np.minimum.at(lo, cols, np.minimum(far, near))
-    np.maximum.at(hi, cols, np.maximum(far, near))
+    # The ends must keep every equation, not the direction alone: a tiny direction that
+    # breaks one would pass a test on A·d and then be stretched without bound.
+    residual = abs(equations @ moves.T).tocsc()
+    off = np.zeros(moves.shape[0])
+    if residual.nnz:
+        off = np.asarray(residual.max(axis=0).todense()).ravel()
+    keep = np.maximum(ahead, back) * off <= _TOL
+    far, near = base[cols] + ahead[rows] * step, base[cols] - back[rows] * step
+    kept = keep[rows]
+    np.minimum.at(lo, cols[kept], np.minimum(far, near)[kept])
+    np.maximum.at(hi, cols[kept], np.maximum(far, near)[kept])
     return lo, hi
+
+
+def _checked_base(
+    offered: Certificates | None,
+    index: Mapping[Key, int],
+    equations: sp.csr_matrix,
+    published: npt.NDArray[np.float64],
+    lower: float,
+) -> npt.NDArray[np.float64] | None:
+    """The offered base in the audit's order, if it is a feasible table: the same cells,
+    finite values, every published value, every equation, hidden cells at L or above."""
+    n = published.size
+    if (
+        offered is None
+        or len(offered.keys) != n
+        or offered.base.shape != (n,)
+        or offered.directions.shape[1] != n
+        or not np.isfinite(offered.base).all()
+        or not np.isfinite(offered.directions.data).all()
+    ):
+        return None
+    at = np.array([index.get(key, -1) for key in offered.keys], dtype=np.int64)
+    if (at < 0).any() or np.unique(at).size != n:
+        return None  # not the same cells: nothing to check against
+    base = np.full(n, np.nan)
+    base[at] = offered.base
+    hidden = np.isnan(published)
+    shown = ~hidden
+    if (
+        not np.isfinite(base).all()  # NaN passes every comparison below
+        or np.abs(base[shown] - published[shown]).max(initial=0.0) > _TOL
+        or (base[hidden] < lower - _TOL).any()
+        or np.abs(equations @ base).max(initial=0.0) > _TOL
+    ):
+        return None
+    return base
