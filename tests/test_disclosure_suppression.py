@@ -185,6 +185,27 @@ def test_publishing_back_on_neighbourhoods_shows_cells_and_stops_at_its_budget()
     assert (same == found.hidden).all()
 
 
+def test_known_moves_show_every_primary_cell_of_the_construction_pattern() -> None:
+    """The construction's perturbations, stretched within the LPs' bounds, show each primary
+    cell's whole width through its pattern (each move was met by one of them); a move
+    through a cell published again no longer counts."""
+    system = link([_table(seed=5, states=10)])
+    found = suppress_heuristic(system, requirements(system, _RULES), prune_seconds=0.0)
+    local = LocalWitness(Perturber(system, found.req, found.hidden))
+    known = localback.KnownMoves(local, found.moves)
+    width = found.req.up + found.req.down
+    for primary in np.flatnonzero(found.req.primary).tolist():
+        reach, support = known.width(primary, found.hidden)
+        assert reach >= width[primary] - 1e-6
+        assert found.hidden[support].all() and primary in support.tolist()
+    primary = int(np.flatnonzero(found.req.primary)[0])
+    hidden = found.hidden.copy()
+    for k in known.of[primary]:  # one other cell of each move published again
+        cells = known.moves[k][0]
+        hidden[cells[cells != primary][0]] = False
+    assert known.width(primary, hidden)[0] == 0.0
+
+
 def test_publishing_back_is_the_same_with_or_without_a_spare_core(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -207,7 +228,11 @@ def test_publishing_back_is_the_same_with_or_without_a_spare_core(
         for cores in (0, 1):
             monkeypatch.setattr(localback, "spare_cores", lambda c=cores: c)
             local = LocalWitness(Perturber(system, found.req, found.hidden))
-            shown.append(publish_back_local(local, found.hidden, found.witnesses, budget=budget)[0])
+            shown.append(
+                publish_back_local(
+                    local, found.hidden, found.witnesses, budget=budget, moves=found.moves
+                )[0]
+            )
         assert (shown[0] == shown[1]).all()
         by_budget[budget] = int(shown[0].sum())
     # The budget binds here, so an LP counted differently would change what is shown.
