@@ -83,14 +83,13 @@ def _value(table: Table, labels: dict[str, object]) -> int:
 def test_a_direction_is_stretched_as_far_as_the_lower_bound_allows() -> None:
     system = link([_rectangle()])
     at = _at(system)
-    index = {key: j for j, key in enumerate(system.keys)}
     one, r1c2, r2c1, r2c2 = (
         at[k] for k in (("c1", "r1"), ("c2", "r1"), ("c1", "r2"), ("c2", "r2"))
     )
     published = system.values.astype(np.float64)
     published[[one, r1c2, r2c1, r2c2]] = np.nan  # the four inner cells hidden
     cycle = {one: 1.0, r1c2: -1.0, r2c1: -1.0, r2c2: 1.0}
-    lo, hi = certified_ranges(_offer(system, [cycle]), index, system.matrix, published, 1.0)
+    lo, hi = certified_ranges(_offer(system, [cycle]), system.keys, system.matrix, published, 1.0)
     # Forwards until r1c2 and r2c1 (5) reach L = 1: t = 4; backwards until r1c1 (1) does: 0.
     assert (lo[one], hi[one]) == (1, 5) and (lo[r2c2], hi[r2c2]) == (20, 24)
     assert (lo[r1c2], hi[r1c2]) == (1, 5)
@@ -101,7 +100,7 @@ def test_a_direction_is_stretched_as_far_as_the_lower_bound_allows() -> None:
     margins = [at[("r1",)], at[("c1",)], at[()]]
     published[margins] = np.nan
     up = {one: 1.0} | {m: 1.0 for m in margins}
-    lo, hi = certified_ranges(_offer(system, [up]), index, system.matrix, published, 1.0)
+    lo, hi = certified_ranges(_offer(system, [up]), system.keys, system.matrix, published, 1.0)
     assert lo[one] == 1 and hi[one] == 1 + 1e6
 
 
@@ -245,12 +244,11 @@ def test_a_base_that_is_not_a_feasible_table_does_not_count(wrong: str) -> None:
 def test_a_cell_in_no_equation_and_an_empty_offer_are_handled() -> None:
     """A hidden cell in no equation can move freely above L; no directions leave the base."""
     keys: list[tuple[tuple[str, str], ...]] = [(("a", "1"),), ()]
-    index = {key: j for j, key in enumerate(keys)}
     none = sp.csr_matrix((0, 2))
     base = np.array([3.0, 3.0])
     published = np.array([np.nan, 3.0])
     up = Certificates(keys, base, sp.csr_matrix(np.array([[1.0, 0.0]])))
-    lo, hi = certified_ranges(up, index, none, published, 1.0)
+    lo, hi = certified_ranges(up, keys, none, published, 1.0)
     assert (lo[0], hi[0]) == (1.0, 3.0 + 1e6)
-    lo, hi = certified_ranges(Certificates(keys, base, none), index, none, published, 1.0)
+    lo, hi = certified_ranges(Certificates(keys, base, none), keys, none, published, 1.0)
     assert (lo[0], hi[0]) == (3.0, 3.0)

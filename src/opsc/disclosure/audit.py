@@ -200,8 +200,7 @@ def audit(
     a = sp.csr_matrix((cells.coef, (cells.rows, cells.cols)), shape=(cells.n_rows, len(cells.keys)))
     hidden = np.isnan(cells.value)
     shown = np.nan_to_num(cells.value)
-    index = {key: j for j, key in enumerate(cells.keys)}
-    seen_lo, seen_hi = certified_ranges(offered, index, a, cells.value, float(lower))
+    seen_lo, seen_hi = certified_ranges(offered, cells.keys, a, cells.value, float(lower))
     rhs = -(a[:, ~hidden] @ shown[~hidden])
     ah = a[:, hidden].tocsr()
     live = np.diff(ah.indptr) > 0

@@ -13,7 +13,7 @@ primary cell they do not settle gets its LPs as before.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,22 +49,25 @@ def directions_matrix(
 
 def certified_ranges(
     offered: Certificates | None,
-    index: Mapping[Key, int],
+    keys: Sequence[Key],
     equations: sp.csr_matrix,
     published: npt.NDArray[np.float64],
     lower: float,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Per cell of the audit (`index`: key → column of `equations`; `published`: nan when
-    hidden), the lowest and highest value among the checked points; +inf and −inf where
-    none passed."""
+    """Per cell of the audit (`keys`, in the order of the columns of `equations`;
+    `published`: nan when hidden), the lowest and highest value among the checked points;
+    +inf and −inf where none passed."""
     n = published.size
     lo, hi = np.full(n, np.inf), np.full(n, -np.inf)
-    base = _checked_base(offered, index, equations, published, lower)
-    if offered is None or base is None:
+    at = _same_cells(offered, keys)
+    if offered is None or at is None:
+        return lo, hi
+    base = np.full(n, np.nan)
+    base[at] = offered.base
+    if not _feasible(base, equations, published, lower):
         return lo, hi
     hidden = np.isnan(published)
     lo[hidden] = hi[hidden] = base[hidden]
-    at = np.array([index[key] for key in offered.keys], dtype=np.int64)
     moves = sp.csr_matrix(offered.directions.tocsc()[:, np.argsort(at)])  # audit order
     moves.sum_duplicates()  # a cell listed twice must not count its room twice
     moves.eliminate_zeros()
@@ -97,16 +100,10 @@ def certified_ranges(
     return lo, hi
 
 
-def _checked_base(
-    offered: Certificates | None,
-    index: Mapping[Key, int],
-    equations: sp.csr_matrix,
-    published: npt.NDArray[np.float64],
-    lower: float,
-) -> npt.NDArray[np.float64] | None:
-    """The offered base in the audit's order, if it is a feasible table: the same cells,
-    finite values, every published value, every equation, hidden cells at L or above."""
-    n = published.size
+def _same_cells(offered: Certificates | None, keys: Sequence[Key]) -> npt.NDArray[np.int64] | None:
+    """Where each offered cell sits among the audit's `keys`, if the offer is of exactly
+    those cells, with finite values and directions as wide; else None."""
+    n = len(keys)
     if (
         offered is None
         or len(offered.keys) != n
@@ -116,18 +113,26 @@ def _checked_base(
         or not np.isfinite(offered.directions.data).all()
     ):
         return None
+    index = {key: j for j, key in enumerate(keys)}
     at = np.array([index.get(key, -1) for key in offered.keys], dtype=np.int64)
     if (at < 0).any() or np.unique(at).size != n:
         return None  # not the same cells: nothing to check against
-    base = np.full(n, np.nan)
-    base[at] = offered.base
+    return at
+
+
+def _feasible(
+    base: npt.NDArray[np.float64],
+    equations: sp.csr_matrix,
+    published: npt.NDArray[np.float64],
+    lower: float,
+) -> bool:
+    """Whether `base` is a table the attacker cannot rule out: every published value, every
+    equation, hidden cells at L or above. Each test asks for what must hold, so a NaN
+    anywhere fails it."""
     hidden = np.isnan(published)
     shown = ~hidden
-    if (
-        not np.isfinite(base).all()  # NaN passes every comparison below
-        or np.abs(base[shown] - published[shown]).max(initial=0.0) > _TOL
-        or (base[hidden] < lower - _TOL).any()
-        or np.abs(equations @ base).max(initial=0.0) > _TOL
-    ):
-        return None
-    return base
+    return bool(
+        np.abs(base[shown] - published[shown]).max(initial=0.0) <= _TOL
+        and (base[hidden] >= lower - _TOL).all()
+        and np.abs(equations @ base).max(initial=0.0) <= _TOL
+    )
