@@ -81,25 +81,7 @@ def protect_command(
         columns = [c.strip() for c in dims.split(",") if c.strip()]
         result = publish(read_table(table, columns, hierarchy=levels, count=count), rules)
     except InvalidTableError as exc:
-        _fail(
-            str(exc),
-            EXIT_INVALID,
-            as_json,
-            {
-                "error": "invalid-table",
-                "problems": [
-                    {
-                        "type": e.type,
-                        "row": e.row,
-                        "field": e.field,
-                        "value": e.value,
-                        "message": e.message,
-                        "mensaje": e.es,
-                    }
-                    for e in exc.problems
-                ],
-            },
-        )
+        _fail_invalid(exc, as_json)
     except TableRefusedError as exc:
         advice = [o.to_dict() for o in exc.advice if hasattr(o, "to_dict")]
         if not as_json:
@@ -143,8 +125,16 @@ def audit_command(
     except ValueError as exc:
         _fail(str(exc), EXIT_INVALID, as_json, {"error": "invalid", "message": str(exc)})
     try:
-        report = audit_published(doc, lower=lower, exact_only=exact_only, secondary=not safety_only)
-    except (ValueError, RuntimeError, KeyError) as exc:
+        report = audit_published(
+            doc,
+            lower=lower,
+            exact_only=exact_only,
+            secondary=not safety_only,
+            source=str(published),
+        )
+    except InvalidTableError as exc:
+        _fail_invalid(exc, as_json)
+    except (ValueError, RuntimeError) as exc:
         _fail(
             f"{published}: {exc}", EXIT_INVALID, as_json, {"error": "invalid", "message": str(exc)}
         )
@@ -162,6 +152,21 @@ def audit_command(
             console.print(f"  {finding}", markup=False)
     if not report.safe:
         raise typer.Exit(EXIT_UNSAFE)
+
+
+def _fail_invalid(exc: InvalidTableError, as_json: bool) -> NoReturn:
+    problems = [
+        {
+            "type": e.type,
+            "row": e.row,
+            "field": e.field,
+            "value": e.value,
+            "message": e.message,
+            "mensaje": e.es,
+        }
+        for e in exc.problems
+    ]
+    _fail(str(exc), EXIT_INVALID, as_json, {"error": "invalid-table", "problems": problems})
 
 
 def _fail(message: str, code: int, as_json: bool, doc: dict[str, object]) -> NoReturn:

@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from opsc.disclosure.audit import AuditReport, Cell, audit
+from opsc.disclosure.audit import META, TOTAL, AuditReport, Cell, Finding, audit
 from opsc.disclosure.certificates import Certificates
+from opsc.disclosure.document import document_problems
+from opsc.disclosure.errors import InvalidTableError
 from opsc.disclosure.primary import Requirements
 from opsc.disclosure.rules import Rules
 from opsc.disclosure.table import CellSystem, IntArray, Table
@@ -90,9 +92,16 @@ def audit_published(
     exact_only: bool = False,
     secondary: bool = True,
     offered: Certificates | None = None,
+    source: str = "published document",
 ) -> AuditReport:
     """Audit a published document at L (default: 1 when its zeros are published, else 0),
-    with feasible points `offered` by the suppression (checked before they count)."""
+    with feasible points `offered` by the suppression (checked before they count).
+
+    A document the audit cannot read raises `InvalidTableError` naming each cell's problem.
+    """
+    problems = document_problems(doc)
+    if problems:
+        raise InvalidTableError(source, problems)
     rules = rules_from_json(doc)
     low = rules.lower_bound if lower is None else lower
 
@@ -108,6 +117,8 @@ def audit_published(
         offered=offered,
     )
     base = doc.get("rounding_base")
+    if not base:
+        report.findings += shown_below_threshold(tables_from_json(doc), rules)
     if base:
         for name, cells in tables_from_json(doc).items():
             for cell in cells:
@@ -115,3 +126,31 @@ def audit_published(
                 if isinstance(v, int | float) and not math.isnan(v) and v % int(base):
                     raise ValueError(f"{name}: value {v} is not a multiple of base {base}")
     return report
+
+
+def shown_below_threshold(tables: Mapping[str, Sequence[Cell]], rules: Rules) -> list[Finding]:
+    """Cells whose published value the threshold rule forbids: a primary cell shown, a count
+    1..k−1 shown as published, or a zero shown when the rules hide zeros.
+
+    The interval audit trusts the statuses; these are read from the values alone.
+    """
+    out = []
+    for name, cells in tables.items():
+        for cell in cells:
+            value = cell.get("value")
+            if value is None:
+                continue
+            codes = {c: str(v) for c, v in cell.items() if c not in META}
+            k = rules.k_for(c for c, v in codes.items() if v != TOTAL)
+            count = int(float(str(value)))
+            if cell.get("status") == "primary":
+                why = f"a primary cell's value ({count}) is published"
+            elif 0 < count < k:
+                why = f"{count} is published, below the threshold k = {k}"
+            elif count == 0 and not rules.publish_zeros:
+                why = "a zero is published, but these rules hide zeros"
+            else:
+                continue
+            where = {c: v for c, v in codes.items() if v != TOTAL} or {"cell": "grand total"}
+            out.append(Finding(name, where, str(cell.get("status")), count, count, k, why))
+    return out

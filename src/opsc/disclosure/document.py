@@ -1,0 +1,224 @@
+"""The shape of a published document, checked before the audit reads it.
+
+A document edited by hand, or written by another tool, must get a clear error for each
+cell it cannot read (its JSON path, field and value, and the fix), never a traceback or a
+silent misreading: a code missing in one cell would otherwise become the code "nan".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from opsc.disclosure.audit import META
+from opsc.disclosure.errors import Problem
+
+STATUSES = ("published", "primary", "secondary")
+
+
+def document_problems(doc: Mapping[str, Any]) -> list[Problem]:
+    """Every problem of the document's rules and cells (empty when the audit can read it)."""
+    problems = _rule_problems(doc)
+    tables = _tables(doc, problems)
+    for name, cells in tables.items():
+        where = "cells" if name == "" else f"tables.{name}.cells"
+        problems += _cell_problems(where, cells)
+    return problems
+
+
+def _tables(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Sequence[Any]]:
+    if "cells" in doc:
+        found = {"": doc["cells"]}
+    elif isinstance(doc.get("tables"), Mapping):
+        found = {
+            str(name): t.get("cells") if isinstance(t, Mapping) else None
+            for name, t in doc["tables"].items()
+        }
+    else:
+        problems.append(
+            Problem(
+                "missing-cells",
+                'a published document needs "cells" (one table) or "tables" '
+                '({"name": {"cells": [...]}})',
+                field="cells",
+                value=", ".join(sorted(map(str, doc))) or "{}",
+                es='un documento publicado necesita "cells" (una tabla) o "tables" '
+                '({"nombre": {"cells": [...]}})',
+            )
+        )
+        return {}
+    out: dict[str, Sequence[Any]] = {}
+    for name, cells in found.items():
+        if isinstance(cells, list):
+            out[name] = cells
+        else:
+            problems.append(
+                Problem(
+                    "missing-cells",
+                    "expected a list of cells, one object per cell",
+                    field="cells" if name == "" else f"tables.{name}.cells",
+                    value=_shown(cells),
+                    es="se esperaba una lista de celdas, un objeto por celda",
+                )
+            )
+    return out
+
+
+def _cell_problems(where: str, cells: Sequence[Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    columns: tuple[str, ...] | None = None
+    seen: dict[tuple[tuple[str, str], ...], int] = {}
+    for i, cell in enumerate(cells):
+        path = f"{where}[{i}]"
+        if not isinstance(cell, Mapping):
+            problems.append(
+                Problem(
+                    "invalid-cell",
+                    "each cell must be an object with its codes, value and status",
+                    field=path,
+                    value=_shown(cell),
+                    es="cada celda debe ser un objeto con sus códigos, valor y estado",
+                )
+            )
+            continue
+        problems += _value_problems(path, cell)
+        codes = {c: v for c, v in cell.items() if c not in META}
+        bad = [c for c, v in codes.items() if not _is_code(v)]
+        for c in bad:
+            problems.append(
+                Problem(
+                    "invalid-code",
+                    'a code must be non-empty text ("_total" where the dimension is summed)',
+                    field=f"{path}.{c}",
+                    value=_shown(codes[c]),
+                    es='un código debe ser texto no vacío ("_total" donde la dimensión se suma)',
+                )
+            )
+        names = tuple(sorted(codes))
+        if columns is None:
+            columns = names
+        elif names != columns:
+            problems.append(
+                Problem(
+                    "inconsistent-columns",
+                    f"every cell of a table names the same dimensions: {list(columns)}",
+                    field=path,
+                    value=str(list(names)),
+                    es=f"cada celda de una tabla nombra las mismas dimensiones: {list(columns)}",
+                )
+            )
+        if bad:
+            continue
+        key = tuple(sorted((c, str(v)) for c, v in codes.items()))
+        if key in seen:
+            problems.append(
+                Problem(
+                    "duplicate-cell",
+                    f"the same cell as {where}[{seen[key]}]: publish each cell once",
+                    field=path,
+                    value=", ".join(f"{c}={v}" for c, v in key),
+                    es=f"la misma celda que {where}[{seen[key]}]: publique cada celda una vez",
+                )
+            )
+        seen.setdefault(key, i)
+    return problems
+
+
+def _value_problems(path: str, cell: Mapping[str, Any]) -> list[Problem]:
+    status, value = cell.get("status"), cell.get("value")
+    problems = []
+    if status not in STATUSES:
+        problems.append(
+            Problem(
+                "invalid-status",
+                f"status must be one of {', '.join(STATUSES)}",
+                field=f"{path}.status",
+                value=_shown(status),
+                es=f"el estado debe ser uno de {', '.join(STATUSES)}",
+            )
+        )
+    if "value" not in cell or (value is None and status == "published"):
+        problems.append(
+            Problem(
+                "missing-value",
+                'a published cell needs its value; a hidden one has "value": null and '
+                'status "primary" or "secondary"',
+                field=f"{path}.value",
+                value=_shown(value),
+                es='una celda publicada necesita su valor; una oculta tiene "value": null y '
+                'estado "primary" o "secondary"',
+            )
+        )
+    elif value is not None and status == "secondary":
+        problems.append(
+            Problem(
+                "invalid-value",
+                'a secondary cell is hidden: its value must be null (or its status "published")',
+                field=f"{path}.value",
+                value=_shown(value),
+                es="una celda secundaria está oculta: su valor debe ser null (o su estado "
+                '"published")',
+            )
+        )
+    elif value is not None and not _is_count(value):
+        problems.append(
+            Problem(
+                "invalid-value",
+                "a value must be a whole number ≥ 0, or null when the cell is hidden",
+                field=f"{path}.value",
+                value=_shown(value),
+                es="un valor debe ser un número entero ≥ 0, o null si la celda está oculta",
+            )
+        )
+    return problems
+
+
+def _rule_problems(doc: Mapping[str, Any]) -> list[Problem]:
+    whole = ("a whole number ≥ 1", "un número entero ≥ 1")
+    optional = ("a whole number ≥ 1, or null", "un número entero ≥ 1, o null")
+    checks: dict[str, tuple[Callable[[Any], bool], tuple[str, str]]] = {
+        "k": (lambda v: _is_int(v) and v >= 1, whole),
+        "p": (lambda v: v is None or (_is_int(v) and v >= 1), optional),
+        "rounding_base": (lambda v: v is None or (_is_int(v) and v >= 1), optional),
+        "zeros_published": (lambda v: isinstance(v, bool), ("true or false", "true o false")),
+        "k_by_level": (
+            lambda v: isinstance(v, Mapping) and all(_is_int(x) and x >= 1 for x in v.values()),
+            (
+                'an object giving each dimension its k: {"municipality": 10}',
+                'un objeto que da a cada dimensión su k: {"municipality": 10}',
+            ),
+        ),
+    }
+    return [
+        Problem(
+            "invalid-rule",
+            f"{name} must be {en}",
+            field=name,
+            value=_shown(doc[name]),
+            es=f"{name} debe ser {es}",
+        )
+        for name, (ok, (en, es)) in checks.items()
+        if name in doc and not ok(doc[name])
+    ]
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_count(v: object) -> bool:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    return math.isfinite(v) and v >= 0 and float(v).is_integer()
+
+
+def _is_code(v: object) -> bool:
+    return (isinstance(v, str) and v.strip() != "") or _is_int(v)
+
+
+def _shown(v: object) -> str:
+    """The value as written in the JSON document (cut when long)."""
+    text = json.dumps(v, ensure_ascii=False, default=repr)
+    return text if len(text) <= 60 else text[:57] + "..."
