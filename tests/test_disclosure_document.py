@@ -34,9 +34,9 @@ def _problems(doc: dict[str, Any]) -> list[tuple[str | None, str]]:
 @pytest.mark.parametrize(
     ("doc", "expected"),
     [
-        ({"cells": 3}, [("cells", "missing-cells")]),
+        ({"cells": 3}, [("cells", "cells-not-a-list")]),
         ({"rows": []}, [("cells", "missing-cells")]),
-        ({"tables": {"t": 4}}, [("tables.t.cells", "missing-cells")]),
+        ({"tables": {"t": 4}}, [("tables.t.cells", "cells-not-a-list")]),
         (_doc(_cell("01", 7), 1), [("cells[1]", "invalid-cell")]),
         (_doc(_cell("01", 7, "hidden")), [("cells[0].status", "invalid-status")]),
         (_doc(_cell("01", None)), [("cells[0].value", "missing-value")]),
@@ -44,17 +44,17 @@ def _problems(doc: dict[str, Any]) -> list[tuple[str | None, str]]:
         (_doc(_cell("01", -1)), [("cells[0].value", "invalid-value")]),
         (_doc(_cell("01", 2.5)), [("cells[0].value", "invalid-value")]),
         (_doc(_cell("01", True)), [("cells[0].value", "invalid-value")]),  # type: ignore[arg-type]
-        (_doc(_cell("01", 9, "secondary")), [("cells[0].value", "invalid-value")]),
-        (_doc(_cell("", 7)), [("cells[0].state", "invalid-code")]),
+        (_doc(_cell("01", 9, "secondary")), [("cells[0].value", "hidden-value")]),
+        (_doc(_cell("", 7)), [("cells[0].state", "invalid-published-code")]),
         (
             _doc({"state": None, "value": 7, "status": "published"}),
-            [("cells[0].state", "invalid-code")],
+            [("cells[0].state", "invalid-published-code")],
         ),
         (
             _doc(_cell("01", 7), {"sex": "F", "value": 7, "status": "published"}),
             [("cells[1]", "inconsistent-columns")],
         ),
-        (_doc(_cell("01", 7), _cell("01", 7)), [("cells[1]", "duplicate-cell")]),
+        (_doc(_cell("01", 7), _cell("01", 7)), [("cells[1]", "duplicate-published-cell")]),
         (_doc(_cell("01", 7), k="5"), [("k", "invalid-rule")]),
         (_doc(_cell("01", 7), zeros_published="yes"), [("zeros_published", "invalid-rule")]),
         (_doc(_cell("01", 7), k_by_level={"municipality": 0}), [("k_by_level", "invalid-rule")]),
@@ -75,7 +75,7 @@ def test_every_problem_is_listed_at_once_with_its_value() -> None:
     assert [p.type for p in caught.value.problems] == [
         "invalid-status",
         "invalid-value",
-        "duplicate-cell",
+        "duplicate-published-cell",
     ]
     assert "el estado debe ser uno de" in str(caught.value)
 
@@ -170,3 +170,17 @@ def test_cli_audit_exits_3_on_a_shown_primary_cell(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     [finding] = json.loads(result.output)["findings"]
     assert (finding["state"], finding["status"]) == ("01", "primary")
+
+
+def test_every_message_fills_the_same_placeholders_in_both_languages() -> None:
+    from string import Formatter
+
+    from opsc.disclosure.errors import MESSAGES
+
+    def names(text: str) -> set[str]:
+        # "{what[0]}" and "{what[1]}" are one parameter: (English, Spanish)
+        return {f.split("[")[0] for _, f, _, _ in Formatter().parse(text) if f}
+
+    for slug, (en, es) in MESSAGES.items():
+        assert names(en) == names(es), slug
+        assert en != es, slug

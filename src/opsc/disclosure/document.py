@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from opsc.disclosure.audit import META
-from opsc.disclosure.errors import Problem
+from opsc.disclosure.errors import Problem, problem
 
 STATUSES = ("published", "primary", "secondary")
 
@@ -37,32 +37,16 @@ def _tables(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Sequen
             for name, t in doc["tables"].items()
         }
     else:
-        problems.append(
-            Problem(
-                "missing-cells",
-                'a published document needs "cells" (one table) or "tables" '
-                '({"name": {"cells": [...]}})',
-                field="cells",
-                value=", ".join(sorted(map(str, doc))) or "{}",
-                es='un documento publicado necesita "cells" (una tabla) o "tables" '
-                '({"nombre": {"cells": [...]}})',
-            )
-        )
+        keys = ", ".join(sorted(map(str, doc))) or "{}"
+        problems.append(problem("missing-cells", field="cells", value=keys))
         return {}
     out: dict[str, Sequence[Any]] = {}
     for name, cells in found.items():
         if isinstance(cells, list):
             out[name] = cells
         else:
-            problems.append(
-                Problem(
-                    "missing-cells",
-                    "expected a list of cells, one object per cell",
-                    field="cells" if name == "" else f"tables.{name}.cells",
-                    value=_shown(cells),
-                    es="se esperaba una lista de celdas, un objeto por celda",
-                )
-            )
+            where = "cells" if name == "" else f"tables.{name}.cells"
+            problems.append(problem("cells-not-a-list", field=where, value=_shown(cells)))
     return out
 
 
@@ -73,54 +57,35 @@ def _cell_problems(where: str, cells: Sequence[Any]) -> list[Problem]:
     for i, cell in enumerate(cells):
         path = f"{where}[{i}]"
         if not isinstance(cell, Mapping):
-            problems.append(
-                Problem(
-                    "invalid-cell",
-                    "each cell must be an object with its codes, value and status",
-                    field=path,
-                    value=_shown(cell),
-                    es="cada celda debe ser un objeto con sus códigos, valor y estado",
-                )
-            )
+            problems.append(problem("invalid-cell", field=path, value=_shown(cell)))
             continue
         problems += _value_problems(path, cell)
         codes = {c: v for c, v in cell.items() if c not in META}
         bad = [c for c, v in codes.items() if not _is_code(v)]
-        for c in bad:
-            problems.append(
-                Problem(
-                    "invalid-code",
-                    'a code must be non-empty text ("_total" where the dimension is summed)',
-                    field=f"{path}.{c}",
-                    value=_shown(codes[c]),
-                    es='un código debe ser texto no vacío ("_total" donde la dimensión se suma)',
-                )
-            )
+        problems += [
+            problem("invalid-published-code", field=f"{path}.{c}", value=_shown(codes[c]))
+            for c in bad
+        ]
         names = tuple(sorted(codes))
         if columns is None:
             columns = names
         elif names != columns:
             problems.append(
-                Problem(
+                problem(
                     "inconsistent-columns",
-                    f"every cell of a table names the same dimensions: {list(columns)}",
                     field=path,
                     value=str(list(names)),
-                    es=f"cada celda de una tabla nombra las mismas dimensiones: {list(columns)}",
+                    columns=list(columns),
                 )
             )
         if bad:
             continue
         key = tuple(sorted((c, str(v)) for c, v in codes.items()))
         if key in seen:
+            shown = ", ".join(f"{c}={v}" for c, v in key)
+            first = f"{where}[{seen[key]}]"
             problems.append(
-                Problem(
-                    "duplicate-cell",
-                    f"the same cell as {where}[{seen[key]}]: publish each cell once",
-                    field=path,
-                    value=", ".join(f"{c}={v}" for c, v in key),
-                    es=f"la misma celda que {where}[{seen[key]}]: publique cada celda una vez",
-                )
+                problem("duplicate-published-cell", field=path, value=shown, first=first)
             )
         seen.setdefault(key, i)
     return problems
@@ -130,49 +95,21 @@ def _value_problems(path: str, cell: Mapping[str, Any]) -> list[Problem]:
     status, value = cell.get("status"), cell.get("value")
     problems = []
     if status not in STATUSES:
+        statuses = ", ".join(STATUSES)
         problems.append(
-            Problem(
-                "invalid-status",
-                f"status must be one of {', '.join(STATUSES)}",
-                field=f"{path}.status",
-                value=_shown(status),
-                es=f"el estado debe ser uno de {', '.join(STATUSES)}",
+            problem(
+                "invalid-status", field=f"{path}.status", value=_shown(status), statuses=statuses
             )
         )
     if "value" not in cell or (value is None and status == "published"):
-        problems.append(
-            Problem(
-                "missing-value",
-                'a published cell needs its value; a hidden one has "value": null and '
-                'status "primary" or "secondary"',
-                field=f"{path}.value",
-                value=_shown(value),
-                es='una celda publicada necesita su valor; una oculta tiene "value": null y '
-                'estado "primary" o "secondary"',
-            )
-        )
+        slug = "missing-value"
     elif value is not None and status == "secondary":
-        problems.append(
-            Problem(
-                "invalid-value",
-                'a secondary cell is hidden: its value must be null (or its status "published")',
-                field=f"{path}.value",
-                value=_shown(value),
-                es="una celda secundaria está oculta: su valor debe ser null (o su estado "
-                '"published")',
-            )
-        )
+        slug = "hidden-value"
     elif value is not None and not _is_count(value):
-        problems.append(
-            Problem(
-                "invalid-value",
-                "a value must be a whole number ≥ 0, or null when the cell is hidden",
-                field=f"{path}.value",
-                value=_shown(value),
-                es="un valor debe ser un número entero ≥ 0, o null si la celda está oculta",
-            )
-        )
-    return problems
+        slug = "invalid-value"
+    else:
+        return problems
+    return [*problems, problem(slug, field=f"{path}.value", value=_shown(value))]
 
 
 def _rule_problems(doc: Mapping[str, Any]) -> list[Problem]:
@@ -192,14 +129,8 @@ def _rule_problems(doc: Mapping[str, Any]) -> list[Problem]:
         ),
     }
     return [
-        Problem(
-            "invalid-rule",
-            f"{name} must be {en}",
-            field=name,
-            value=_shown(doc[name]),
-            es=f"{name} debe ser {es}",
-        )
-        for name, (ok, (en, es)) in checks.items()
+        problem("invalid-rule", field=name, value=_shown(doc[name]), name=name, what=what)
+        for name, (ok, what) in checks.items()
         if name in doc and not ok(doc[name])
     ]
 

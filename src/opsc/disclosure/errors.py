@@ -1,8 +1,92 @@
-"""Errors people read: each names the file, row, field and value, and the fix."""
+"""Errors people read: each names the file, row, field and value, and the fix.
+
+Every problem's text lives in `MESSAGES`, English beside Spanish, so the two never drift
+apart; tests and `--json` readers use the slug (as intake's catalogue does).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# slug -> (message en, message es); placeholders come from `problem(..., **params)`.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Inner cells read from a CSV.
+    "unreadable-file": (
+        "cannot read the file: {reason}",
+        "no se puede leer el archivo: {reason}",
+    ),
+    "missing-column": (
+        "add a column {column!r} (columns: {columns})",
+        "agregue una columna {column!r} (columnas: {columns})",
+    ),
+    "invalid-count": (
+        "a count must be a whole number ≥ 0",
+        "el conteo debe ser un número entero ≥ 0",
+    ),
+    "invalid-code": (
+        "a code must be non-empty and not '_total' (the tool adds margins)",
+        "el código no puede estar vacío ni ser '_total' (la herramienta agrega los totales)",
+    ),
+    "duplicate-cell": (
+        "{combo} already appears: give each combination one row",
+        "{combo} ya aparece: dé una sola fila a cada combinación",
+    ),
+    "linked-mismatch": (
+        "cell {cell} is {here} here but {there} in an earlier table: build linked tables "
+        "from the same data",
+        "la celda {cell} vale {here} aquí pero {there} en una tabla anterior: construya las "
+        "tablas vinculadas con los mismos datos",
+    ),
+    # A published document read back by the audit.
+    "missing-cells": (
+        'a published document needs "cells" (one table) or "tables" '
+        '({{"name": {{"cells": [...]}}}})',
+        'un documento publicado necesita "cells" (una tabla) o "tables" '
+        '({{"nombre": {{"cells": [...]}}}})',
+    ),
+    "cells-not-a-list": (
+        "expected a list of cells, one object per cell",
+        "se esperaba una lista de celdas, un objeto por celda",
+    ),
+    "invalid-cell": (
+        "each cell must be an object with its codes, value and status",
+        "cada celda debe ser un objeto con sus códigos, valor y estado",
+    ),
+    "invalid-status": (
+        "status must be one of {statuses}",
+        "el estado debe ser uno de {statuses}",
+    ),
+    "missing-value": (
+        'a published cell needs its value; a hidden one has "value": null and status '
+        '"primary" or "secondary"',
+        'una celda publicada necesita su valor; una oculta tiene "value": null y estado '
+        '"primary" o "secondary"',
+    ),
+    "hidden-value": (
+        'a secondary cell is hidden: its value must be null (or its status "published")',
+        'una celda secundaria está oculta: su valor debe ser null (o su estado "published")',
+    ),
+    "invalid-value": (
+        "a value must be a whole number ≥ 0, or null when the cell is hidden",
+        "un valor debe ser un número entero ≥ 0, o null si la celda está oculta",
+    ),
+    "invalid-published-code": (
+        'a code must be non-empty text ("_total" where the dimension is summed)',
+        'un código debe ser texto no vacío ("_total" donde la dimensión se suma)',
+    ),
+    "inconsistent-columns": (
+        "every cell of a table names the same dimensions: {columns}",
+        "cada celda de una tabla nombra las mismas dimensiones: {columns}",
+    ),
+    "duplicate-published-cell": (
+        "the same cell as {first}: publish each cell once",
+        "la misma celda que {first}: publique cada celda una vez",
+    ),
+    "invalid-rule": (
+        "{name} must be {what[0]}",  # what: (English, Spanish)
+        "{name} debe ser {what[1]}",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +113,19 @@ class Problem:
         )
         text = bilingual(self.message, self.es)
         return f"{where}: {text} [{self.type}]" if where else f"{text} [{self.type}]"
+
+
+def problem(
+    slug: str,
+    *,
+    row: int | None = None,
+    field: str | None = None,
+    value: str | None = None,
+    **params: object,
+) -> Problem:
+    """The catalogued problem `slug`, its texts filled in from `params`."""
+    en, es = MESSAGES[slug]
+    return Problem(slug, en.format(**params), row, field, value, es.format(**params))
 
 
 def bilingual(en: str, es: str) -> str:

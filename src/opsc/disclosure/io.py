@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from opsc.disclosure.errors import InvalidTableError, Problem, bilingual
+from opsc.disclosure.errors import InvalidTableError, bilingual, problem
 from opsc.disclosure.table import Table, build_table
 
 
@@ -25,8 +25,7 @@ def read_table(
         # Codes stay text: "01" is a state code, not the number 1.
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        problem = Problem("unreadable-file", str(exc), es=f"no se puede leer el archivo: {exc}")
-        raise InvalidTableError(str(path), [problem]) from exc
+        raise InvalidTableError(str(path), [problem("unreadable-file", reason=exc)]) from exc
     return build_table(
         frame, dims, hierarchy=hierarchy, count=count, name=path.stem, source=str(path)
     )

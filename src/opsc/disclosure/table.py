@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from opsc.disclosure.errors import InvalidTableError, Problem
+from opsc.disclosure.errors import InvalidTableError, Problem, problem
 
 TOTAL = "_total"
 IntArray = npt.NDArray[np.int64]
@@ -211,57 +211,23 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Pr
     missing = [c for c in [*columns, count] if c not in frame.columns]
     if missing:
         return [
-            Problem(
-                "missing-column",
-                f"add a column {c!r} (columns: {list(frame.columns)})",
-                None,
-                c,
-                es=f"agregue una columna {c!r} (columnas: {list(frame.columns)})",
-            )
+            problem("missing-column", field=c, column=c, columns=list(frame.columns))
             for c in missing
         ]
     problems: list[Problem] = []
     numbers = pd.to_numeric(frame[count], errors="coerce")
     for i, (raw, num) in enumerate(zip(frame[count], numbers, strict=True)):
         if pd.isna(num) or num != int(num) or num < 0:
-            problems.append(
-                Problem(
-                    "invalid-count",
-                    "a count must be a whole number ≥ 0",
-                    i + 2,
-                    count,
-                    str(raw),
-                    es="el conteo debe ser un número entero ≥ 0",
-                )
-            )
+            problems.append(problem("invalid-count", row=i + 2, field=count, value=str(raw)))
     for column in columns:
         for i, raw in enumerate(frame[column]):
             text = "" if pd.isna(raw) else str(raw).strip()
             if not text or text == TOTAL:
-                problems.append(
-                    Problem(
-                        "invalid-code",
-                        f"a code must be non-empty and not {TOTAL!r} (the tool adds margins)",
-                        i + 2,
-                        column,
-                        str(raw),
-                        es=f"el código no puede estar vacío ni ser {TOTAL!r} (la herramienta "
-                        "agrega los totales)",
-                    )
-                )
+                problems.append(problem("invalid-code", row=i + 2, field=column, value=str(raw)))
     duplicated = frame.duplicated(subset=columns, keep="first")
     for dup in np.flatnonzero(duplicated.to_numpy()).tolist():
         combo = ", ".join(f"{c}={frame[c].iloc[dup]}" for c in columns)
-        problems.append(
-            Problem(
-                "duplicate-cell",
-                f"{combo} already appears: give each combination one row",
-                dup + 2,
-                None,
-                None,
-                es=f"{combo} ya aparece: dé una sola fila a cada combinación",
-            )
-        )
+        problems.append(problem("duplicate-cell", row=dup + 2, combo=combo))
     return problems
 
 
@@ -300,16 +266,7 @@ def link(tables: Sequence[Table] | Mapping[str, Table]) -> CellSystem:
                 cell = ", ".join(f"{c}={v}" for c, v in key) or "grand total"
                 raise InvalidTableError(
                     table.name,
-                    [
-                        Problem(
-                            "linked-mismatch",
-                            f"cell {cell} is {table.values[i]} here but {values[j]} in an "
-                            "earlier table: build linked tables from the same data",
-                            es=f"la celda {cell} vale {table.values[i]} aquí pero {values[j]} "
-                            "en una tabla anterior: construya las tablas vinculadas con los "
-                            "mismos datos",
-                        )
-                    ],
+                    [problem("linked-mismatch", cell=cell, here=table.values[i], there=values[j])],
                 )
             local[i] = j
         index.append(local)
