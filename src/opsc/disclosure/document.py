@@ -21,19 +21,18 @@ STATUSES = ("published", "primary", "secondary")
 def document_problems(doc: Mapping[str, Any]) -> list[Problem]:
     """Every problem of the document's rules and cells (empty when the audit can read it)."""
     problems = _rule_problems(doc)
-    tables = _tables(doc, problems)
-    for name, cells in tables.items():
-        where = "cells" if name == "" else f"tables.{name}.cells"
+    for where, cells in _tables(doc, problems).items():
         problems += _cell_problems(where, cells)
     return problems
 
 
 def _tables(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Sequence[Any]]:
+    """Each table's list of cells, by its JSON path."""
     if "cells" in doc:
-        found = {"": doc["cells"]}
+        found = {"cells": doc["cells"]}
     elif isinstance(doc.get("tables"), Mapping):
         found = {
-            str(name): t.get("cells") if isinstance(t, Mapping) else None
+            f"tables.{name}.cells": t.get("cells") if isinstance(t, Mapping) else None
             for name, t in doc["tables"].items()
         }
     else:
@@ -41,11 +40,10 @@ def _tables(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Sequen
         problems.append(problem("missing-cells", field="cells", value=keys))
         return {}
     out: dict[str, Sequence[Any]] = {}
-    for name, cells in found.items():
+    for where, cells in found.items():
         if isinstance(cells, list):
-            out[name] = cells
+            out[where] = cells
         else:
-            where = "cells" if name == "" else f"tables.{name}.cells"
             problems.append(problem("cells-not-a-list", field=where, value=_shown(cells)))
     return out
 
