@@ -58,6 +58,12 @@ def _problems(doc: dict[str, Any]) -> list[tuple[str | None, str]]:
         (_doc(_cell("01", 7), k="5"), [("k", "invalid-rule")]),
         (_doc(_cell("01", 7), zeros_published="yes"), [("zeros_published", "invalid-rule")]),
         (_doc(_cell("01", 7), k_by_level={"municipality": 0}), [("k_by_level", "invalid-rule")]),
+        # Found by a review: each of these crashed the audit or slipped past it.
+        ({"k": 5, "cells": []}, [("cells", "cells-not-a-list")]),
+        ({"tables": {"a": {"cells": []}}}, [("tables.a.cells", "cells-not-a-list")]),
+        (_doc(_cell("01", 10**400)), [("cells[0].value", "invalid-value")]),
+        (_doc(_cell("01", None, "primary"), k=2**63), [("k", "invalid-rule")]),
+        (_doc(_cell("01", 1), rounding_base=1), [("rounding_base", "invalid-rule")]),
     ],
 )
 def test_each_unreadable_part_is_named(
@@ -123,9 +129,30 @@ def test_the_threshold_follows_the_geographic_level() -> None:
     assert report.findings[0].required == 10
 
 
-def test_rounded_documents_are_not_held_to_the_threshold() -> None:
-    cells = _margins({"01": 3, "02": 9, "_total": 12})
+def test_rounded_documents_are_held_to_their_base_not_to_the_threshold() -> None:
+    cells = _margins({"01": 3, "02": 9, "_total": 15})  # rounded margins need not add up
     assert audit_published(_doc(*cells, rounding_base=3)).safe
+    shown = _margins({"01": 2, "02": 9, "_total": 11}, {"01": "primary"})
+    report = audit_published(_doc(*shown, rounding_base=3))
+    assert [f.reason for f in report.findings] == [
+        "a primary cell's value (2) is published",
+        "11 is published, not rounded to base 3",
+    ]
+
+
+def test_protected_rounded_output_passes_the_audit() -> None:
+    frame = pd.DataFrame(
+        {"state": ["01", "01", "02", "02"], "sex": list("FMFM"), "count": [3, 12, 7, 26]}
+    )
+    doc = protect(build_table(frame, ["state", "sex"]), Rules(rounding_base=5)).to_json()
+    assert audit_published(doc).safe  # its margins do not add up: no interval audit
+
+
+def test_a_dimension_named_like_a_published_field_is_refused() -> None:
+    frame = pd.DataFrame({"state": ["01", "02"], "status": ["a", "b"], "count": [3, 12]})
+    with pytest.raises(InvalidTableError) as caught:
+        build_table(frame, ["state", "status"])
+    assert [(p.field, p.type) for p in caught.value.problems] == [("status", "reserved-column")]
 
 
 def test_protected_output_never_shows_a_value_below_its_threshold() -> None:

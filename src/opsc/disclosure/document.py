@@ -8,7 +8,6 @@ silent misreading: a code missing in one cell would otherwise become the code "n
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -16,6 +15,8 @@ from opsc.disclosure.audit import META
 from opsc.disclosure.errors import Problem, problem
 
 STATUSES = ("published", "primary", "secondary")
+_LARGEST = 10**9  # for k, p and the base: any larger is a typing error
+_LARGEST_COUNT = 2**53  # counts above it do not survive a float
 
 
 def document_problems(doc: Mapping[str, Any]) -> list[Problem]:
@@ -41,7 +42,7 @@ def _tables(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Sequen
         return {}
     out: dict[str, Sequence[Any]] = {}
     for where, cells in found.items():
-        if isinstance(cells, list):
+        if isinstance(cells, list) and cells:
             out[where] = cells
         else:
             problems.append(problem("cells-not-a-list", field=where, value=_shown(cells)))
@@ -111,15 +112,20 @@ def _value_problems(path: str, cell: Mapping[str, Any]) -> list[Problem]:
 
 
 def _rule_problems(doc: Mapping[str, Any]) -> list[Problem]:
-    whole = ("a whole number ≥ 1", "un número entero ≥ 1")
-    optional = ("a whole number ≥ 1, or null", "un número entero ≥ 1, o null")
+    whole = (f"a whole number from 1 to {_LARGEST:,}", f"un número entero de 1 a {_LARGEST:,}")
+    optional = (f"{whole[0]}, or null", f"{whole[1]}, o null")
+    base = (
+        f"a whole number from 2 to {_LARGEST:,}, or null",
+        f"un número entero de 2 a {_LARGEST:,}, o null",
+    )
     checks: dict[str, tuple[Callable[[Any], bool], tuple[str, str]]] = {
-        "k": (lambda v: _is_int(v) and v >= 1, whole),
-        "p": (lambda v: v is None or (_is_int(v) and v >= 1), optional),
-        "rounding_base": (lambda v: v is None or (_is_int(v) and v >= 1), optional),
+        "k": (lambda v: _in_range(v, 1), whole),
+        "p": (lambda v: v is None or _in_range(v, 1), optional),
+        # Base 1 would exempt the document from the threshold and round nothing.
+        "rounding_base": (lambda v: v is None or _in_range(v, 2), base),
         "zeros_published": (lambda v: isinstance(v, bool), ("true or false", "true o false")),
         "k_by_level": (
-            lambda v: isinstance(v, Mapping) and all(_is_int(x) and x >= 1 for x in v.values()),
+            lambda v: isinstance(v, Mapping) and all(_in_range(x, 1) for x in v.values()),
             (
                 'an object giving each dimension its k: {"municipality": 10}',
                 'un objeto que da a cada dimensión su k: {"municipality": 10}',
@@ -133,18 +139,21 @@ def _rule_problems(doc: Mapping[str, Any]) -> list[Problem]:
     ]
 
 
-def _is_int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+def _in_range(v: object, least: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and least <= v <= _LARGEST
 
 
 def _is_count(v: object) -> bool:
+    """A whole number ≥ 0 that a float holds exactly (JSON has no other numbers)."""
     if isinstance(v, bool) or not isinstance(v, int | float):
         return False
-    return math.isfinite(v) and v >= 0 and float(v).is_integer()
+    return 0 <= v <= _LARGEST_COUNT and float(v).is_integer()  # NaN fails both comparisons
 
 
 def _is_code(v: object) -> bool:
-    return (isinstance(v, str) and v.strip() != "") or _is_int(v)
+    return (isinstance(v, str) and v.strip() != "") or (
+        isinstance(v, int) and not isinstance(v, bool)
+    )
 
 
 def _shown(v: object) -> str:

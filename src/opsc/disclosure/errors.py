@@ -19,6 +19,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "add a column {column!r} (columns: {columns})",
         "agregue una columna {column!r} (columnas: {columns})",
     ),
+    "reserved-column": (
+        "a dimension cannot be named like a field of the published cells ({names}): rename "
+        "the column",
+        "una dimensión no puede llamarse como un campo de las celdas publicadas ({names}): "
+        "cambie el nombre de la columna",
+    ),
     "invalid-count": (
         "a count must be a whole number ≥ 0",
         "el conteo debe ser un número entero ≥ 0",
@@ -45,8 +51,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '({{"nombre": {{"cells": [...]}}}})',
     ),
     "cells-not-a-list": (
-        "expected a list of cells, one object per cell",
-        "se esperaba una lista de celdas, un objeto por celda",
+        "expected a non-empty list of cells, one object per cell",
+        "se esperaba una lista no vacía de celdas, un objeto por celda",
     ),
     "invalid-cell": (
         "each cell must be an object with its codes, value and status",
