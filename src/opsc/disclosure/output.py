@@ -4,7 +4,7 @@ back for the audit (which needs only what is published, never a hidden value).""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -73,15 +73,10 @@ def rules_from_json(doc: Mapping[str, Any]) -> Rules:
 
 
 def tables_from_json(doc: Mapping[str, Any]) -> dict[str, Sequence[Cell]]:
+    """Each table's cells, by name (`document_problems` has checked that they are there)."""
     if "cells" in doc:
         return {"table": doc["cells"]}
-    tables = doc.get("tables")
-    if not isinstance(tables, Mapping):
-        raise ValueError(
-            'a published document needs "cells" (one table) or "tables" '
-            '({name: {"cells": [...]}}); found keys: ' + ", ".join(sorted(doc))
-        )
-    return {name: t["cells"] for name, t in tables.items()}
+    return {name: t["cells"] for name, t in doc["tables"].items()}
 
 
 def audit_published(
@@ -103,18 +98,18 @@ def audit_published(
         raise InvalidTableError(source, problems)
     rules = rules_from_json(doc)
     low = rules.lower_bound if lower is None else lower
-
-    def required(cell: dict[str, str]) -> int:
-        return rules.p_for(rules.k_for(cell))
-
     tables = tables_from_json(doc)
     base = doc.get("rounding_base")
     if base:
         # Rounded margins need not add up (conventional rounding), so there are no
         # equations to solve: what matters is that every value shown is rounded.
         report = AuditReport(low)
-        report.findings = shown_below_threshold(tables, rules, rounded_to=int(base))
+        report.findings = forbidden_values(tables, rules, rounded_to=int(base))
         return report
+
+    def required(cell: dict[str, str]) -> int:
+        return rules.p_for(rules.k_for(cell))
+
     report = audit(
         tables,
         lower=low,
@@ -123,11 +118,11 @@ def audit_published(
         secondary=secondary,
         offered=offered,
     )
-    report.findings += shown_below_threshold(tables, rules)
+    report.findings += forbidden_values(tables, rules)
     return report
 
 
-def shown_below_threshold(
+def forbidden_values(
     tables: Mapping[str, Sequence[Cell]], rules: Rules, rounded_to: int | None = None
 ) -> list[Finding]:
     """Cells whose published value the rules forbid: a primary cell shown; then, in a
@@ -144,7 +139,7 @@ def shown_below_threshold(
                 continue
             codes = {c: str(v) for c, v in cell.items() if c not in META}
             k = rules.k_for(c for c, v in codes.items() if v != TOTAL)
-            count = int(float(str(value)))
+            count = int(cast(float, value))  # a whole number: document_problems checked it
             if cell.get("status") == "primary":
                 why = f"a primary cell's value ({count}) is published"
             elif rounded_to:

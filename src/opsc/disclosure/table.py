@@ -17,10 +17,10 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
+from opsc.disclosure.audit import META
 from opsc.disclosure.errors import InvalidTableError, Problem, problem
 
 TOTAL = "_total"
-_RESERVED = ("value", "status", "reason")  # fields of every published cell
 IntArray = npt.NDArray[np.int64]
 Key = tuple[tuple[str, str], ...]
 
@@ -209,9 +209,9 @@ def _leaf_index(codes: pd.DataFrame, columns: list[str], dim: Dimension) -> IntA
 
 def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Problem]:
     """Every problem in the inner cells, with spreadsheet row numbers (header is row 1)."""
-    reserved = [c for c in columns if c in _RESERVED]
-    if reserved:  # the published document's own fields: a dimension would be overwritten
-        return [problem("reserved-column", field=c, names=", ".join(_RESERVED)) for c in reserved]
+    reserved = [c for c in columns if c in META]
+    if reserved:  # the published cells' own fields: a dimension would be overwritten
+        return [problem("reserved-column", field=c, names=", ".join(META)) for c in reserved]
     missing = [c for c in [*columns, count] if c not in frame.columns]
     if missing:
         return [
