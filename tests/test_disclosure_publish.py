@@ -98,8 +98,13 @@ def test_sparse_table_is_refused_with_coarser_options() -> None:
     assert state.cells == 7 * 3 * 4 and state.evaluated in {"protected", "refused"}
     ranks = [o.evaluated for o in err.value.advice]  # type: ignore[attr-defined]
     assert ranks == sorted(ranks, key=["protected", "primary only (at least)", "refused"].index)
-    assert "publish a coarser table" in str(err.value)
-    assert "publique una tabla más agregada" in str(err.value)
+    english, spanish = str(err.value).split(" / ")  # one language whole, then the other
+    assert "of the non-zero cells" in english and english.endswith(
+        "more than the allowed 30%: publish a coarser table (see advice)"
+    )
+    assert "de las celdas distintas de cero" in spanish and spanish.endswith(
+        "más que el 30% permitido: publique una tabla más agregada (vea las sugerencias)"
+    )
 
 
 def test_a_table_not_protected_in_time_is_refused() -> None:

@@ -92,6 +92,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} must be {what[0]}",  # what: (English, Spanish)
         "{name} debe ser {what[1]}",
     ),
+    # Whole-table outcomes and command-line input (`message`).
+    "hides-too-much": (
+        "{what[0]} would hide {share:.0%} of the non-zero cells ({hidden} of {cells} cells), "
+        "more than the allowed {allowed:.0%}",
+        "{what[1]} ocultarían el {share:.0%} de las celdas distintas de cero ({hidden} de "
+        "{cells} celdas), más que el {allowed:.0%} permitido",
+    ),
+    "no-pattern-in-time": (
+        "no safe pattern was found in half the time limit ({seconds:g} s)",
+        "no se encontró un patrón seguro en la mitad del tiempo límite ({seconds:g} s)",
+    ),
+    "refused": (
+        "{why[0]}: publish a coarser table (see advice)",  # why: (English, Spanish)
+        "{why[1]}: publique una tabla más agregada (vea las sugerencias)",
+    ),
+    "unsafe": (
+        "the audit found disclosive cells: the table is not published",
+        "la auditoría encontró celdas que revelan datos: la tabla no se publica",
+    ),
+    "short-hierarchy": (
+        "--hierarchy {spec!r} needs at least two levels, coarse to fine: for example "
+        "state>municipality",
+        "--hierarchy {spec!r} necesita al menos dos niveles, de mayor a menor: por ejemplo "
+        "state>municipality",
+    ),
+    "unreadable-json": (
+        "not a readable JSON document ({reason})",
+        "no es un documento JSON legible ({reason})",
+    ),
+    "not-a-document": (
+        'expected a JSON object with "cells" or "tables"',
+        'se esperaba un objeto JSON con "cells" o "tables"',
+    ),
 }
 
 
@@ -130,8 +163,19 @@ def problem(
     **params: object,
 ) -> Problem:
     """The catalogued problem `slug`, its texts filled in from `params`."""
+    en, es = texts(slug, **params)
+    return Problem(slug, en, row, field, value, es)
+
+
+def texts(slug: str, **params: object) -> tuple[str, str]:
+    """The catalogued message `slug` filled in from `params`: (English, Spanish)."""
     en, es = MESSAGES[slug]
-    return Problem(slug, en.format(**params), row, field, value, es.format(**params))
+    return en.format(**params), es.format(**params)
+
+
+def message(slug: str, **params: object) -> str:
+    """The catalogued message `slug` in both languages, for an exception's text."""
+    return bilingual(*texts(slug, **params))
 
 
 def bilingual(en: str, es: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from opsc.disclosure.errors import InvalidTableError, bilingual, problem
+from opsc.disclosure.errors import InvalidTableError, message, problem
 from opsc.disclosure.table import Table, build_table
 
 
@@ -37,14 +37,7 @@ def parse_hierarchy(specs: Sequence[str]) -> list[list[str]]:
     for spec in specs:
         levels = [p.strip() for p in spec.split(">") if p.strip()]
         if len(levels) < 2:
-            raise ValueError(
-                bilingual(
-                    f"--hierarchy {spec!r} needs at least two levels, coarse to fine: "
-                    "for example state>municipality",
-                    f"--hierarchy {spec!r} necesita al menos dos niveles, de mayor a menor: "
-                    "por ejemplo state>municipality",
-                )
-            )
+            raise ValueError(message("short-hierarchy", spec=spec))
         out.append(levels)
     return out
 
@@ -53,17 +46,7 @@ def read_published(path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(
-            bilingual(
-                f"{path}: not a readable JSON document ({exc})",
-                f"no es un documento JSON legible ({exc})",
-            )
-        ) from exc
+        raise ValueError(f"{path}: {message('unreadable-json', reason=exc)}") from exc
     if not isinstance(doc, dict):
-        raise ValueError(
-            bilingual(
-                f'{path}: expected a JSON object with "cells" or "tables"',
-                'se esperaba un objeto JSON con "cells" o "tables"',
-            )
-        )
+        raise ValueError(f"{path}: {message('not-a-document')}")
     return doc

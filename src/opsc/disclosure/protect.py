@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from opsc.disclosure.audit import AuditReport
 from opsc.disclosure.certificates import Certificates, directions_matrix
 from opsc.disclosure.cleanup import publish_back
-from opsc.disclosure.errors import TableRefusedError, UnsafeTableError, bilingual
+from opsc.disclosure.errors import TableRefusedError, UnsafeTableError, message, texts
 from opsc.disclosure.exact import suppress_exact
 from opsc.disclosure.heuristic import (
     LOCAL_ABOVE,
@@ -150,11 +150,7 @@ def protect(
             rules,
             tabs,
             advise,
-            bilingual(
-                f"no safe pattern was found in half the time limit ({rules.time_limit:g} s)",
-                "no se encontró un patrón seguro en la mitad del tiempo límite "
-                f"({rules.time_limit:g} s)",
-            ),
+            texts("no-pattern-in-time", seconds=rules.time_limit),
         )
     pattern = ("the protected pattern", "el patrón protegido")
     _refuse_if_too_much(system, req, hidden, rules, tabs, advise, pattern)
@@ -184,10 +180,7 @@ def publish(
         return result
     if not result.audit.safe:
         raise UnsafeTableError(
-            bilingual(
-                "the audit found disclosive cells: the table is not published",
-                "la auditoría encontró celdas que revelan datos: la tabla no se publica",
-            ),
+            message("unsafe"),
             [str(f) for f in result.audit.findings],
         )
     return result
@@ -281,26 +274,27 @@ def _refuse_if_too_much(
         rules,
         tabs,
         advise,
-        bilingual(
-            f"{what[0]} would hide {loss.suppressed_nonzero_share:.0%} of the non-zero cells "
-            f"({loss.suppressed} of {loss.cells} cells), more than the allowed "
-            f"{rules.max_suppressed_share:.0%}",
-            f"{what[1]} ocultarían el {loss.suppressed_nonzero_share:.0%} de las celdas "
-            f"distintas de cero ({loss.suppressed} de {loss.cells} celdas), más que el "
-            f"{rules.max_suppressed_share:.0%} permitido",
+        texts(
+            "hides-too-much",
+            what=what,
+            share=loss.suppressed_nonzero_share,
+            hidden=loss.suppressed,
+            cells=loss.cells,
+            allowed=rules.max_suppressed_share,
         ),
     )
 
 
-def _refuse(rules: Rules, tabs: list[Table], advise: bool, why: str) -> NoReturn:
+def _refuse(
+    rules: Rules,
+    tabs: list[Table],
+    advise: bool,
+    why: tuple[str, str],  # English, Spanish
+) -> NoReturn:
     from opsc.disclosure.advice import coarsening_advice  # advice protects candidate tables
 
     advice = coarsening_advice(tabs, rules) if advise else []
-    raise TableRefusedError(
-        f"{why}: publish a coarser table (see advice) / publique una tabla más agregada "
-        "(vea las sugerencias)",
-        list(advice),
-    )
+    raise TableRefusedError(message("refused", why=why), list(advice))
 
 
 def _repair(
