@@ -111,8 +111,13 @@ def test_a_table_not_protected_in_time_is_refused() -> None:
     table = build_table(
         _cases(), ["state", "sex", "age_band"], hierarchy=[("state", "municipality")]
     )
-    with pytest.raises(TableRefusedError, match="time limit"):
+    with pytest.raises(TableRefusedError) as err:
         publish(table, Rules(time_limit=0.0))
+    assert str(err.value) == (
+        "no safe pattern was found in half the time limit (0 s): publish a coarser table "
+        "(see advice) / no se encontró un patrón seguro en la mitad del tiempo límite (0 s): "
+        "publique una tabla más agregada (vea las sugerencias)"
+    )
 
 
 def test_unsafe_error_lists_the_cells() -> None:
