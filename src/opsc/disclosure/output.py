@@ -137,8 +137,8 @@ def forbidden_values(
             value = cell.get("value")
             if value is None:
                 continue
-            codes = {c: str(v) for c, v in cell.items() if c not in META}
-            k = rules.k_for(c for c, v in codes.items() if v != TOTAL)
+            named = {c: str(v) for c, v in cell.items() if c not in META and str(v) != TOTAL}
+            k = rules.k_for(named)
             count = int(cast(float, value))  # a whole number: document_problems checked it
             if cell.get("status") == "primary":
                 why = f"a primary cell's value ({count}) is published"
@@ -152,6 +152,6 @@ def forbidden_values(
                 why = "a zero is published, but these rules hide zeros"
             else:
                 continue
-            where = {c: v for c, v in codes.items() if v != TOTAL} or {"cell": "grand total"}
+            where = named or {"cell": "grand total"}
             out.append(Finding(name, where, str(cell.get("status")), count, count, k, why))
     return out
