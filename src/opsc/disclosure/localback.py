@@ -25,10 +25,12 @@ import scipy.sparse as sp
 
 from opsc.disclosure.heuristic import Move, Moved, cell_costs, stretch, support_of
 from opsc.disclosure.local import LocalWitness
-from opsc.disclosure.solver import Columns, solve_movable, spare_cores
+from opsc.disclosure.solver import Columns, Start, solve_bounded, spare_cores
 
 _STEP_COST = 1e-4  # keeps the widest moves short: fewer primaries to check again later
 WIDE = 12  # alternative codes per column around a primary (hidden cells only)
+_F = npt.NDArray[np.float64]
+_LP = tuple[Columns, _F, _F, _F, Start, int]  # columns, cost, bounds, start, the cell's column
 
 
 class NeighbourhoodRoom:
@@ -59,28 +61,36 @@ class NeighbourhoodRoom:
         """Rise + fall of `cell` (each capped at the largest P), and the cells they move;
         the fall is not counted when the rise alone is `enough`."""
         cells = np.flatnonzero(self.local.neighbourhood(cell, self.many) & self.hidden)
-        a = self.local.block(cells)
-        m = cells.size
-        upper = np.concatenate([self.upper[cells], self.upper[self.n + cells]])
         here = int(np.searchsorted(cells, cell))
+        # As in `local`: margins, and the cell itself, move in one column (no cost).
+        free = self.local.margin[cells].copy()
+        free[here] = True
+        a, start = self.local.free_block(cells, free, here)
+        up, down = self.upper[cells], self.upper[self.n + cells]
+        signed = ~free
+        cost = np.concatenate([np.where(free, 0.0, _STEP_COST), np.full(signed.sum(), _STEP_COST)])
+        lower = np.concatenate([np.where(free, -down, 0.0), np.zeros(signed.sum())])
+        upper = np.concatenate([up, down[signed]])
+        lp = (a, cost, lower, upper, start, here)
         fall: Future[npt.NDArray[np.float64] | None] | None = None
-        if self.pool is not None and upper[m + here] > 0:
-            fall = self.pool.submit(self._fall, a, upper, m + here, here)
+        if self.pool is not None and down[here] > 0:
+            fall = self.pool.submit(self._fall, lp)
         total, moved = 0.0, np.zeros(self.n, dtype=np.bool_)
-        for column, other in ((here, m + here), (m + here, here)):
+        for rise in (True, False):
             if total >= enough - 1e-6:
                 break
-            if upper[column] <= 0:
+            if (up if rise else down)[here] <= 0:
                 continue  # it cannot move that way at all (a cell at L cannot fall)
-            if column == here or fall is None:
-                self.h, y = self._most(self.h, a, upper, column, other)
+            if rise or fall is None:
+                self.h, x = self._most(self.h, lp, rise)
             else:
-                y = fall.result()
+                x = fall.result()
             self.solves += 1
-            if y is None:
+            if x is None:
                 continue
-            total += float(y[column])
-            step = y[:m] - y[m:]
+            step = x[: cells.size].copy()
+            step[signed] -= x[cells.size :]
+            total += abs(float(step[here]))
             local = support_of(step)
             moved[cells[local]] = True
             self.moves.append((cells[local], step[local]))
@@ -88,26 +98,30 @@ class NeighbourhoodRoom:
             fall.cancel()  # not needed: the rise was enough (a running solve just ends)
         return total, np.flatnonzero(moved)
 
-    def _fall(
-        self, a: Columns, upper: npt.NDArray[np.float64], column: int, other: int
-    ) -> npt.NDArray[np.float64] | None:
-        self.h_fall, y = self._most(self.h_fall, a, upper, column, other)
-        return y
+    def _fall(self, lp: _LP) -> npt.NDArray[np.float64] | None:
+        self.h_fall, x = self._most(self.h_fall, lp, rise=False)
+        return x
 
     @staticmethod
     def _most(
-        h: highspy.Highs | None,
-        a: Columns,
-        upper: npt.NDArray[np.float64],
-        column: int,
-        other: int,
+        h: highspy.Highs | None, lp: _LP, rise: bool
     ) -> tuple[highspy.Highs, npt.NDArray[np.float64] | None]:
-        """The widest move of `column` (the other direction held at 0), kept short."""
-        cost = np.full(upper.size, _STEP_COST)
-        cost[column] = -1.0
-        bounds = upper.copy()
-        bounds[other] = 0.0
-        return solve_movable(h, a, cost, np.zeros(upper.size), bounds)
+        """The widest rise (or fall) of the LP's cell, kept short; every column's value
+        (0 for those left out)."""
+        a, cost, lower, upper, start, here = lp
+        cost, lower, upper = cost.copy(), lower.copy(), upper.copy()
+        cost[here] = -1.0 if rise else 1.0
+        if rise:
+            lower[here] = 0.0
+        else:
+            upper[here] = 0.0
+        keep = (upper > 0) | (lower < 0)
+        h, x = solve_bounded(h, a, cost, lower, upper, keep, start)
+        if x is None:
+            return h, None
+        full = np.zeros(keep.size)
+        full[keep] = x
+        return h, full
 
 
 class KnownMoves:

@@ -137,28 +137,52 @@ def load_lp(
         raise RuntimeError(f"HiGHS refused an LP of {cols.rows} rows and {cols.cols} columns")
 
 
-def solve_movable(
+def solve_bounded(
     h: highspy.Highs | None,
     a: Columns,
     cost: npt.NDArray[np.float64],
     lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
+    keep: npt.NDArray[np.bool_],
+    start: Start | None = None,
 ) -> tuple[highspy.Highs, npt.NDArray[np.float64] | None]:
-    """min cost·x subject to a·x = 0 and lower ≤ x ≤ upper, on the columns that can move
-    (upper > 0: the others stay 0 and out of the LP, which is then smaller).
+    """min cost·x subject to a·x = 0 and lower ≤ x ≤ upper, on the columns in `keep` (the
+    others stay 0 and out of the LP, which is then smaller), from the `start` basis if any.
 
     Loads the LP into `h` (made if None, presolve off: these LPs are small) and returns the
-    solver with x at full length, or None when there is no optimum.
+    solver with the kept columns' values, or None when there is no optimum.
     """
-    keep = upper > 0
     args = (a.take(keep), cost[keep], lower[keep], upper[keep], np.zeros(a.rows))
     if h is None:
         h = lp_model(*args, presolve="off")
     else:
         load_lp(h, *args)
+    if start is not None:
+        set_start(h, start.basic[keep], start.rows[keep[start.basic]])
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return h, None
-    x = np.zeros(upper.size)
-    x[keep] = h.getSolution().col_value
-    return h, x
+    return h, np.asarray(h.getSolution().col_value, dtype=np.float64)
+
+
+class Start(NamedTuple):
+    """A starting basis: the columns in it, and for each a row whose slack leaves it."""
+
+    basic: npt.NDArray[np.bool_]
+    rows: npt.NDArray[np.int64]
+
+
+_STATUS = (highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic)
+
+
+def set_start(h: highspy.Highs, basic: npt.NDArray[np.bool_], rows: npt.NDArray[np.int64]) -> None:
+    """Start the simplex from `basic` columns (the others at their lower bound) and every
+    row's slack but those of `rows`; HiGHS repairs the basis if it is singular."""
+    row_basic = np.ones(h.getNumRow(), dtype=np.bool_)
+    row_basic[rows] = False
+    basis = highspy.HighsBasis()
+    basis.col_status = [_STATUS[b] for b in basic.tolist()]
+    basis.row_status = [_STATUS[b] for b in row_basic.tolist()]
+    basis.valid = True
+    basis.alien = True
+    h.setBasis(basis)
