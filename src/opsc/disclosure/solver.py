@@ -172,7 +172,7 @@ class Start(NamedTuple):
     rows: npt.NDArray[np.int64]
 
 
-_STATUS = (highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic)
+_STATUS = np.array([highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic])
 
 
 def set_start(h: highspy.Highs, basic: npt.NDArray[np.bool_], rows: npt.NDArray[np.int64]) -> None:
@@ -181,8 +181,8 @@ def set_start(h: highspy.Highs, basic: npt.NDArray[np.bool_], rows: npt.NDArray[
     row_basic = np.ones(h.getNumRow(), dtype=np.bool_)
     row_basic[rows] = False
     basis = highspy.HighsBasis()
-    basis.col_status = [_STATUS[b] for b in basic.tolist()]
-    basis.row_status = [_STATUS[b] for b in row_basic.tolist()]
+    basis.col_status = _STATUS[basic.view(np.uint8)].tolist()  # twice as fast as a list
+    basis.row_status = _STATUS[row_basic.view(np.uint8)].tolist()
     basis.valid = True
     basis.alien = True
     h.setBasis(basis)
