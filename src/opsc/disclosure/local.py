@@ -62,11 +62,12 @@ class LocalWitness:
         self.values = system.values.astype(np.float64)
         self.movable = (lp.upper[: lp.n] > 0) | (lp.upper[lp.n :] > 0)
         # A hidden margin (a cell that is some equation's total) moves in one column, with
-        # no cost, where a cell's rise and fall take two. On 120 LPs of 32 × 2 × 4 × 5
-        # (seed 1) that made HiGHS a fifth faster (70k simplex iterations, each cheaper,
-        # against 53k), and the patterns 3–6 cells smaller on seeds 0–2 (998/1,243/1,107).
-        # Hidden inner cells as well: faster LPs (62k), but witnesses twice as long, which
-        # slowed publishing back by half or more; all hidden cells: 97k iterations.
+        # no cost, where a cell's rise and fall take two (`free_block`). With its start, the
+        # whole call on 32 × 2 × 4 × 5 needs 113k/141k/120k simplex iterations instead of
+        # 169k/269k/216k (seeds 0–2) and hides 998/1,244/1,109 cells, not 1,004/1,246/1,111.
+        # Hidden inner cells free as well: faster LPs, but witnesses twice as long, which
+        # made publishing back twice as slow; all hidden cells free: 97k iterations
+        # against 53k on 120 LPs.
         self.margin = np.asarray((system.matrix > 0).sum(axis=0)).ravel() > 0
         parent = system.matrix.tocoo()
         parent = parent.col[parent.data > 0], parent.row[parent.data > 0]
