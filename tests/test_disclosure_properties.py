@@ -142,6 +142,28 @@ def test_publishing_back_on_neighbourhoods_only_publishes_and_keeps_the_bar(
     assert audit_published(_document(table, system, found.req, hidden), lower=1).safe
 
 
+@SETTINGS
+@given(tables(), st.integers(0, 2**16))
+def test_local_witnesses_are_perturbations_within_bounds(table: Table, seed: int) -> None:
+    """A neighbourhood LP's answer, with hidden margins free and started in the basis, is a
+    perturbation of the whole table (every equation kept, hierarchies included) that moves
+    its cell by the amount asked and no cell beyond its room."""
+    system = link([table])
+    req = requirements(system, RULES)
+    hidden = req.primary | (np.random.default_rng(seed).random(system.n) < 0.4)
+    lp = Perturber(system, req, hidden)
+    local = LocalWitness(lp)
+    for cell, column in lp.moves():
+        amount = local.required((cell, column))
+        y = local.witness((cell, column))
+        if y is None:
+            continue
+        assert np.abs(system.matrix @ y).max(initial=0.0) < 1e-6
+        assert y[cell] == (amount if column == cell else -amount)
+        assert (y <= lp.upper[: lp.n] + 1e-9).all()
+        assert (-y <= lp.upper[lp.n :] + 1e-9).all()
+
+
 def _document(
     table: Table, system: CellSystem, req: Requirements, hidden: npt.NDArray[np.bool_]
 ) -> dict[str, object]:
