@@ -9,6 +9,8 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -155,11 +157,22 @@ def test_local_witnesses_are_perturbations_within_bounds(table: Table, seed: int
     local = LocalWitness(lp)
     for cell, column in lp.moves():
         amount = local.required((cell, column))
+        cells = np.flatnonzero(local.neighbourhood(cell, 12, hidden) & local.movable)
+        free = hidden[cells] & local.margin[cells]
+        here = int(np.searchsorted(cells, cell))
+        free[here] = True
+        a, start = local.free_block(cells, free, here)
+        # The start: one row per free margin, each its own, and the square block they make
+        # is not singular (HiGHS would repair a singular one quietly).
+        dense = sp.csc_matrix((a.data, a.indices, a.indptr), shape=(a.rows, a.cols)).toarray()
+        claimed = dense[np.ix_(start.rows, np.flatnonzero(start.basic))]
+        assert len(set(start.rows.tolist())) == start.rows.size
+        assert np.linalg.matrix_rank(claimed) == start.rows.size
         y = local.witness((cell, column))
         if y is None:
             continue
         assert np.abs(system.matrix @ y).max(initial=0.0) < 1e-6
-        assert y[cell] == (amount if column == cell else -amount)
+        assert y[cell] == pytest.approx(amount if column == cell else -amount)
         assert (y <= lp.upper[: lp.n] + 1e-9).all()
         assert (-y <= lp.upper[lp.n :] + 1e-9).all()
 

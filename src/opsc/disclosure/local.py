@@ -82,9 +82,10 @@ class LocalWitness:
         column from −fall to +rise for each `free` cell, a rise column for each other cell,
         then their fall columns; and a basis to start from.
 
-        Each free margin but the `pinned` cell starts in the basis, for an equation it
-        totals, whose slack leaves it: the basis is triangular (a total's other cells in its
-        equation are finer), and with free cells costing nothing it is dual feasible. On
+        `cells` are sorted. Each free margin but the `pinned` cell starts in the basis, for
+        an equation it totals, whose slack leaves it: the basis is triangular (a total's
+        other cells in its equation are finer), and for a cheapest move (free cells cost
+        nothing, the others sit at 0 with a cost ≥ 0) it is dual feasible. On
         120 LPs of 32 × 2 × 4 × 5 that took a third of the simplex iterations and about two
         thirds of the time of starting from the slacks.
 

@@ -27,7 +27,8 @@ from opsc.disclosure.heuristic import Move, Moved, cell_costs, stretch, support_
 from opsc.disclosure.local import LocalWitness
 from opsc.disclosure.solver import Columns, Start, solve_bounded, spare_cores
 
-_STEP_COST = 1e-4  # keeps the widest moves short: fewer primaries to check again later
+_STEP_COST = 1e-4  # keeps the widest moves short (on inner cells; margins move freely):
+# fewer primaries to check again later
 WIDE = 12  # alternative codes per column around a primary (hidden cells only)
 _F = npt.NDArray[np.float64]
 _LP = tuple[Columns, _F, _F, _F, Start, int]  # columns, cost, bounds, start, the cell's column
