@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from opsc.disclosure.heuristic import Move, Perturber
-from opsc.disclosure.solver import Columns, Start, solve_bounded
+from opsc.disclosure.solver import Columns, Start, solution, solve_bounded
 
 _ALTERNATIVES = 12  # per column; the perturbations spread over many small states
 _WIDER = 3
@@ -213,11 +213,8 @@ class LocalWitness:
         sign = 1.0 if move[1] == move[0] else -1.0
         solved.h.changeColBounds(solved.pinned, sign * amount, sign * amount)
         solved.h.run()
-        if solved.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        return self._spread(
-            solved.cells, solved.signed, solved.keep, solved.h.getSolution().col_value
-        )
+        x = solution(solved.h, solved.keep)
+        return None if x is None else self._on_table(solved.cells, self.spread(solved.signed, x))
 
     @staticmethod
     def _costs(
@@ -228,20 +225,29 @@ class LocalWitness:
         cost = unit[cells]
         return np.concatenate([np.where(signed, cost, 0.0), cost[signed]])
 
-    def _spread(
-        self,
-        cells: npt.NDArray[np.int64],
-        signed: npt.NDArray[np.bool_],
-        keep: npt.NDArray[np.bool_],
-        values: npt.ArrayLike,
+    def bounds(
+        self, cells: npt.NDArray[np.int64], free: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Lower and upper bounds of the columns of `free_block`: a free cell from −fall to
+        +rise, each other cell's rise then fall column from 0."""
+        up, down = self.lp.upper[cells], self.lp.upper[self.lp.n + cells]
+        lower = np.concatenate([np.where(free, -down, 0.0), np.zeros(np.count_nonzero(~free))])
+        return lower, np.concatenate([up, down[~free]])
+
+    @staticmethod
+    def spread(
+        signed: npt.NDArray[np.bool_], x: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.float64]:
-        """The signed move of every cell of the table from the LP's columns."""
-        x = np.zeros(keep.size)
-        x[keep] = values
-        m = cells.size
+        """Each cell's signed move from the values of the `free_block` columns."""
+        step = x[: signed.size].copy()
+        step[signed] -= x[signed.size :]
+        return step
+
+    def _on_table(
+        self, cells: npt.NDArray[np.int64], step: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
         out = np.zeros(self.lp.n)
-        out[cells] = x[:m]
-        out[cells[signed]] -= x[m:]
+        out[cells] = step
         return out
 
     def required(self, move: Move) -> float:
@@ -259,7 +265,6 @@ class LocalWitness:
         own_solver: bool,
     ) -> LocalLP:
         lp = self.lp
-        n = lp.n
         cell, column = move
         cells = np.flatnonzero(self.neighbourhood(cell, many, hidden) & self.movable)
         cells = cells[cells != forbidden]  # cells that cannot move stay out of the LP
@@ -270,11 +275,9 @@ class LocalWitness:
         free[here] = True
         signed = ~free
         sign = 1.0 if column == cell else -1.0
-        n_signed = int(signed.sum())
         a, start = self.free_block(cells, free, here)
         cost = self._costs(cells, signed, lp.unit_costs(hidden))
-        lower = np.concatenate([np.where(signed, 0.0, -lp.upper[n + cells]), np.zeros(n_signed)])
-        upper = np.concatenate([lp.upper[cells], lp.upper[n + cells[signed]]])
+        lower, upper = self.bounds(cells, free)
         lower[here] = upper[here] = sign * amount
         keep = (upper > 0) | (lower < 0)  # a column that cannot move stays out of the LP
         if not keep[here]:
@@ -284,5 +287,5 @@ class LocalWitness:
         if not own_solver:
             self.solvers.h = h
         pinned = int(np.count_nonzero(keep[:here]))
-        answer = None if x is None else self._spread(cells, signed, keep, x)
+        answer = None if x is None else self._on_table(cells, self.spread(signed, x))
         return LocalLP(h, cells, signed, keep, pinned, answer)

@@ -70,8 +70,7 @@ class NeighbourhoodRoom:
         up, down = self.upper[cells], self.upper[self.n + cells]
         signed = ~free
         cost = np.concatenate([np.where(free, 0.0, _STEP_COST), np.full(signed.sum(), _STEP_COST)])
-        lower = np.concatenate([np.where(free, -down, 0.0), np.zeros(signed.sum())])
-        upper = np.concatenate([up, down[signed]])
+        lower, upper = self.local.bounds(cells, free)
         lp = (a, cost, lower, upper, start, here)
         fall: Future[npt.NDArray[np.float64] | None] | None = None
         if self.pool is not None and down[here] > 0:
@@ -89,8 +88,7 @@ class NeighbourhoodRoom:
             self.solves += 1
             if x is None:
                 continue
-            step = x[: cells.size].copy()
-            step[signed] -= x[cells.size :]
+            step = self.local.spread(signed, x)
             total += abs(float(step[here]))
             local = support_of(step)
             moved[cells[local]] = True
@@ -117,12 +115,7 @@ class NeighbourhoodRoom:
         else:
             upper[here] = 0.0
         keep = (upper > 0) | (lower < 0)
-        h, x = solve_bounded(h, a, cost, lower, upper, keep, start)
-        if x is None:
-            return h, None
-        full = np.zeros(keep.size)
-        full[keep] = x
-        return h, full
+        return solve_bounded(h, a, cost, lower, upper, keep, start)
 
 
 class KnownMoves:

@@ -150,7 +150,8 @@ def solve_bounded(
     others stay 0 and out of the LP, which is then smaller), from the `start` basis if any.
 
     Loads the LP into `h` (made if None, presolve off: these LPs are small) and returns the
-    solver with the kept columns' values, or None when there is no optimum.
+    solver with every column's value (0 for those left out), or None when there is no
+    optimum.
     """
     args = (a.take(keep), cost[keep], lower[keep], upper[keep], np.zeros(a.rows))
     if h is None:
@@ -160,9 +161,17 @@ def solve_bounded(
     if start is not None:
         set_start(h, start.basic[keep], start.rows[keep[start.basic]])
     h.run()
+    return h, solution(h, keep)
+
+
+def solution(h: highspy.Highs, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64] | None:
+    """After `run()`: every column's value, 0 for those not in `keep` (so not in the
+    model), or None when there is no optimum."""
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return h, None
-    return h, np.asarray(h.getSolution().col_value, dtype=np.float64)
+        return None
+    x = np.zeros(keep.size)
+    x[keep] = h.getSolution().col_value
+    return x
 
 
 class Start(NamedTuple):
