@@ -20,6 +20,7 @@ from opsc.disclosure import (
     protect,
     publish,
 )
+from opsc.disclosure.advice import _candidates
 from opsc.disclosure.cli import app
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "disclosure.md"
@@ -176,6 +177,86 @@ def test_cli_reports_invalid_input_with_row_and_field(tmp_path: Path) -> None:
     [problem] = json.loads(result.output)["problems"]
     assert (problem["row"], problem["field"], problem["value"]) == (3, "count", "many")
     assert problem["mensaje"] == "el conteo debe ser un número entero ≥ 0"
+
+
+@pytest.mark.parametrize(
+    ("option", "named"),
+    [
+        (["--k", "0"], "k must be a whole number ≥ 1"),
+        (["--p", "0"], "p must be a whole number ≥ 1"),
+        (["--round", "1"], "rounding_base must be a whole number ≥ 2"),
+        (["--max-share", "7"], "max_suppressed_share must be a share above 0 and at most 1"),
+        (["--k-level", "municipality=ten"], "--k-level 'municipality=ten': write LEVEL=K"),
+        (["--hierarchy", "state-municipality"], "--hierarchy 'state-municipality' needs"),
+    ],
+)
+def test_cli_names_a_bad_option_in_both_languages_as_bad_input(
+    tmp_path: Path, option: list[str], named: str
+) -> None:
+    out = tmp_path / "out.json"
+    args = ["protect", str(_csv(tmp_path)), "--dims", "state,sex,age_band", "--out", str(out)]
+    result = runner.invoke(app, [*args, *option, "--json"])
+    assert result.exit_code == 1, result.output  # bad input, not "unsafe" (3)
+    doc = json.loads(result.output)
+    assert doc["error"] == "invalid-option" and doc["message"].startswith(named)
+    assert " / " in doc["message"] and not out.exists()
+
+
+def _problems(tmp_path: Path, text: str, *options: str) -> list[dict[str, object]]:
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    out = tmp_path / "out.json"
+    args = ["protect", str(path), "--dims", "state,sex", *options, "--out", str(out), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert not out.exists()
+    doc = json.loads(result.output)
+    assert doc["error"] == "invalid-table" and doc["source"] == str(path)
+    problems: list[dict[str, object]] = doc["problems"]
+    return problems
+
+
+def test_cli_asks_for_a_missing_row_instead_of_publishing_it_as_zero(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "state,sex,count\n01,F,3\n01,M,7\n02,F,9\n")
+    assert [(p["type"], p["value"]) for p in problems] == [("missing-row", "state=02, sex=M")]
+    assert "agréguela con su conteo (0 si no hay)" in str(problems[0]["mensaje"])
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "slug"),
+    [
+        ("state,sex,count\n", (), "no-rows"),
+        ("", (), "unreadable-file"),
+        ("state,sex,count\n01,F,3\n", ("--dims", ","), "no-dimensions"),
+        ("state,sex,count\n01,F,3\n", ("--dims", "state,sex,state"), "repeated-dimension"),
+        (
+            "state,municipality,sex,count\n01,01001,F,3\n",
+            ("--dims", "sex", "--hierarchy", "state>municipality"),
+            "hierarchy-not-in-dims",
+        ),
+    ],
+)
+def test_cli_explains_an_empty_file_and_badly_named_dimensions(
+    tmp_path: Path, text: str, options: tuple[str, ...], slug: str
+) -> None:
+    problems = _problems(tmp_path, text, *options)
+    assert [p["type"] for p in problems] == [slug]
+    assert problems[0]["message"] and problems[0]["mensaje"]
+
+
+def test_rules_out_of_range_are_value_errors_in_both_languages() -> None:
+    with pytest.raises(ValueError, match=r"k for municipality must be .* / k for municipality"):
+        Rules(k_by_level={"municipality": 0})
+
+
+def test_merged_municipalities_stay_within_their_state() -> None:
+    frame = _cases(states=3)
+    table = build_table(frame, ["state", "sex", "age_band"], hierarchy=[("state", "municipality")])
+    [(_, wider, _)] = [c for c in _candidates(table) if c[0].startswith("municipality")]
+    for merged, state in wider[["municipality", "state"]].drop_duplicates().to_numpy():
+        assert all(code.startswith(state) for code in merged.split("+")), merged
+    assert wider["count"].sum() == frame["count"].sum()
+    assert wider["municipality"].nunique() < frame["municipality"].nunique()
 
 
 def test_cli_audit_names_an_unreadable_file_once_in_both_languages(tmp_path: Path) -> None:

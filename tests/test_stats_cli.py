@@ -51,12 +51,22 @@ def test_published_table_goes_through_disclosure_control() -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["audit"]["safe"] is True
-    assert all(c["status"] in ("published", "suppressed") for c in doc["cells"])
+    assert all(c["status"] in ("published", "primary", "secondary") for c in doc["cells"])
     assert all(
         c["value"] is None or c["value"] == 0 or c["value"] >= 5
         for c in doc["cells"]
         if c["status"] == "published"
     )
+
+
+def test_a_refused_table_is_json_on_stdout_with_its_advice() -> None:
+    by = "state,municipality,sex,age_band,offence_group"
+    args = ["table", "--measure", "unique_children", "--by", by, "--publish", "--json"]
+    result = runner.invoke(stats_app, [*args, "--cube", str(cube_file())])
+    assert result.exit_code == 2, result.output
+    doc = json.loads(result.stdout)
+    assert doc["error"] == "refused" and " / " in doc["message"]
+    assert doc["advice"] and {"change", "cells", "suppressed"} <= set(doc["advice"][0])
 
 
 def test_errors_name_the_fix() -> None:

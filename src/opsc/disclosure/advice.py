@@ -66,12 +66,28 @@ def _candidates(table: Table) -> list[tuple[str, pd.DataFrame, list[list[str]]]]
             out.append((f"{group[-2]} instead of {group[-1]}", frame, coarser))
         elif len(groups) > 1:
             out.append((f"without {group[0]}", frame, [*groups[:i], *groups[i + 1 :]]))
-        codes = sorted({str(c) for c in frame[group[-1]]}, key=_natural)
-        if len(codes) >= 3:
-            merged = {c: "+".join(codes[j - j % 2 : j - j % 2 + 2]) for j, c in enumerate(codes)}
-            wider = frame.assign(**{group[-1]: frame[group[-1]].map(merged)})
+        wider = _merged_in_pairs(frame, group)
+        if wider is not None:
             out.append((f"{group[-1]} categories merged in pairs", wider, groups))
     return out
+
+
+def _merged_in_pairs(frame: pd.DataFrame, group: list[str]) -> pd.DataFrame | None:
+    """The finest level's neighbouring codes merged in pairs, within their parent (two
+    municipalities of different states are never merged); None when no parent has three
+    codes or more (merging two is leaving the level out)."""
+    paths = frame[group].astype(str).drop_duplicates()
+    merged: dict[tuple[str, ...], str] = {}
+    widest = 0
+    for parent, block in paths.groupby(group[:-1], sort=False) if group[:-1] else [((), paths)]:
+        codes = sorted(block[group[-1]], key=_natural)
+        widest = max(widest, len(codes))
+        for j, code in enumerate(codes):
+            merged[(*map(str, parent), code)] = "+".join(codes[j - j % 2 : j - j % 2 + 2])
+    if widest < 3:
+        return None
+    rows = frame[group].astype(str).itertuples(index=False, name=None)
+    return frame.assign(**{group[-1]: [merged[row] for row in rows]})
 
 
 def coarsening_advice(tables: Sequence[Table], rules: Rules) -> list[Option]:

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from opsc.disclosure.errors import (
-    DisclosureError,
     InvalidTableError,
     TableRefusedError,
     UnsafeTableError,
+    message,
 )
 from opsc.disclosure.io import parse_hierarchy, read_published, read_table
 from opsc.disclosure.output import audit_published
@@ -33,7 +33,7 @@ def _levels(specs: list[str]) -> dict[str, int]:
     for spec in specs:
         level, _, k = spec.partition("=")
         if not k.strip().isdigit():
-            raise typer.BadParameter(f"{spec!r}: write LEVEL=K, for example municipality=10")
+            raise ValueError(message("invalid-level-k", spec=spec))
         out[level.strip()] = int(k)
     return out
 
@@ -78,7 +78,10 @@ def protect_command(
             max_suppressed_share=max_share,
         )
         levels = parse_hierarchy(hierarchy or [])
-        columns = [c.strip() for c in dims.split(",") if c.strip()]
+    except ValueError as exc:  # the rules' and the hierarchy's own errors, bilingual
+        _fail(str(exc), EXIT_INVALID, as_json, {"error": "invalid-option", "message": str(exc)})
+    columns = [c.strip() for c in dims.split(",") if c.strip()]
+    try:
         result = publish(read_table(table, columns, hierarchy=levels, count=count), rules)
     except InvalidTableError as exc:
         _fail_invalid(exc, as_json)
@@ -92,11 +95,11 @@ def protect_command(
             as_json,
             {"error": "refused", "message": str(exc), "advice": advice},
         )
-    except (UnsafeTableError, DisclosureError, ValueError) as exc:
+    except UnsafeTableError as exc:
         _fail(str(exc), EXIT_UNSAFE, as_json, {"error": "unsafe", "message": str(exc)})
     doc = result.to_json()
     if out is not None:
-        out.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        _write_atomically(out, json.dumps(doc, ensure_ascii=False, indent=1))
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False))
     else:
@@ -154,6 +157,13 @@ def audit_command(
         raise typer.Exit(EXIT_UNSAFE)
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """All of `text` or nothing: a reader never sees half a published table."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
 def _fail_invalid(exc: InvalidTableError, as_json: bool) -> NoReturn:
     problems = [
         {
@@ -166,7 +176,8 @@ def _fail_invalid(exc: InvalidTableError, as_json: bool) -> NoReturn:
         }
         for e in exc.problems
     ]
-    _fail(str(exc), EXIT_INVALID, as_json, {"error": "invalid-table", "problems": problems})
+    doc: dict[str, object] = {"error": "invalid-table", "source": exc.source, "problems": problems}
+    _fail(str(exc), EXIT_INVALID, as_json, doc)
 
 
 def _fail(message: str, code: int, as_json: bool, doc: dict[str, object]) -> NoReturn:

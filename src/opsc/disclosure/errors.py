@@ -93,10 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} debe ser {what[1]}",
     ),
     # Whole-table outcomes and command-line input (`message`).
-    "hides-too-much": (
+    "hides-too-much": (  # what: (English subject, Spanish subject and verb, by number)
         "{what[0]} would hide {share:.0%} of the non-zero cells ({hidden} of {cells} cells), "
         "more than the allowed {allowed:.0%}",
-        "{what[1]} ocultarían el {share:.0%} de las celdas distintas de cero ({hidden} de "
+        "{what[1]} el {share:.0%} de las celdas distintas de cero ({hidden} de "
         "{cells} celdas), más que el {allowed:.0%} permitido",
     ),
     "no-pattern-in-time": (
@@ -116,6 +116,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "state>municipality",
         "--hierarchy {spec!r} necesita al menos dos niveles, de mayor a menor: por ejemplo "
         "state>municipality",
+    ),
+    "invalid-level-k": (
+        "--k-level {spec!r}: write LEVEL=K with K a whole number, for example municipality=10",
+        "--k-level {spec!r}: escriba NIVEL=K con K un número entero, por ejemplo municipality=10",
+    ),
+    "no-dimensions": (
+        "name at least one dimension column (--dims state,sex,age_band)",
+        "indique al menos una columna de dimensión (--dims state,sex,age_band)",
+    ),
+    "repeated-dimension": (
+        "the dimension {column!r} is named twice: name each column once",
+        "la dimensión {column!r} aparece dos veces: nombre cada columna una sola vez",
+    ),
+    "hierarchy-not-in-dims": (
+        "the hierarchy {levels} names no column of the dimensions ({dims}): add one of its "
+        "levels to the dimensions, for example {first}",
+        "la jerarquía {levels} no nombra ninguna columna de las dimensiones ({dims}): agregue "
+        "uno de sus niveles a las dimensiones, por ejemplo {first}",
+    ),
+    "no-rows": (
+        "the file has no rows of counts: one row per combination of the dimensions is needed",
+        "el archivo no tiene filas de conteos: se necesita una fila por combinación de las "
+        "dimensiones",
+    ),
+    "missing-row": (
+        "{combo} has no row: add it with its count (0 if none), since a lost row would be "
+        "published as 0",
+        "{combo} no tiene fila: agréguela con su conteo (0 si no hay), ya que una fila perdida "
+        "se publicaría como 0",
     ),
     "unreadable-json": (
         "not a readable JSON document ({reason})",
@@ -202,6 +231,10 @@ class InvalidTableError(DisclosureError):
     def flatten(self, fields: list[str]) -> list[list[object]]:
         """Compact form for tests: `[[row, field, type], …]`."""
         return [[getattr(p, f) for f in fields] for p in self.problems]
+
+
+class InvalidRulesError(DisclosureError, ValueError):
+    """A rule setting is out of range (k below 1, a share above 1, …)."""
 
 
 class UnsafeTableError(DisclosureError):

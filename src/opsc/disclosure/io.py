@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from opsc.disclosure.errors import InvalidTableError, message, problem
-from opsc.disclosure.table import Table, build_table
+from opsc.disclosure.errors import InvalidTableError, Problem, message, problem
+from opsc.disclosure.table import Table, build_table, inner_frame
 
 
 def read_table(
@@ -24,11 +24,35 @@ def read_table(
     try:
         # Codes stay text: "01" is a state code, not the number 1.
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InvalidTableError(str(path), [problem("unreadable-file", reason=exc)]) from exc
-    return build_table(
+    table = build_table(
         frame, dims, hierarchy=hierarchy, count=count, name=path.stem, source=str(path)
     )
+    missing = _missing_rows(frame, table)
+    if missing:
+        raise InvalidTableError(str(path), missing)
+    return table
+
+
+def _missing_rows(frame: pd.DataFrame, table: Table) -> list[Problem]:
+    """A combination with no row would be published as 0: in a file, ask for the row.
+
+    (`build_table` itself takes absent combinations as 0, as a query's result means them.)
+    """
+    columns = list(table.columns)
+    if len(frame) == int(table.inner().sum()):
+        return []  # rows are unique (checked), so every combination has one
+    given = frame[columns].astype(str).drop_duplicates()
+    every = inner_frame(table)[columns].merge(given, how="left", indicator=True)
+    absent = every[every["_merge"] == "left_only"][columns]
+    return [
+        problem("missing-row", value=combo, combo=combo)
+        for combo in (
+            ", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True))
+            for row in absent.itertuples(index=False, name=None)
+        )
+    ]
 
 
 def parse_hierarchy(specs: Sequence[str]) -> list[list[str]]:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from opsc.disclosure.errors import InvalidRulesError, message
+
 
 @dataclass(frozen=True)
 class RuleSetting:
@@ -63,7 +65,8 @@ RULE_SETTINGS: tuple[RuleSetting, ...] = (
         "exact_max_size",
         "150",
         "Largest system (cells, margins included) for which the exact model is tried after "
-        "the heuristic; larger ones keep the heuristic pattern (audited and repaired).",
+        "the heuristic, on tables of one or two dimensions (on three it does not finish in "
+        "time); the others keep the heuristic pattern (audited and repaired).",
     ),
 )
 
@@ -85,19 +88,29 @@ class Rules:
     exact_max_size: int = 150
 
     def __post_init__(self) -> None:
-        if self.k < 1:
-            raise ValueError(f"k must be at least 1, got {self.k}")
-        for level, k in self.k_by_level.items():
-            if k < 1:
-                raise ValueError(f"k for level {level!r} must be at least 1, got {k}")
-        if self.p is not None and self.p < 1:
-            raise ValueError(f"p must be at least 1, got {self.p}")
-        if self.rounding_base is not None and self.rounding_base < 2:
-            raise ValueError(f"rounding_base must be at least 2, got {self.rounding_base}")
-        if not 0.0 < self.max_suppressed_share <= 1.0:
-            raise ValueError(
-                f"max_suppressed_share must be in (0, 1], got {self.max_suppressed_share}"
-            )
+        at_least_one = ("a whole number ≥ 1", "un número entero ≥ 1")
+        checks = [
+            ("k", self.k, self.k >= 1, at_least_one),
+            *((f"k for {level}", k, k >= 1, at_least_one) for level, k in self.k_by_level.items()),
+            ("p", self.p, self.p is None or self.p >= 1, at_least_one),
+            (
+                "rounding_base",
+                self.rounding_base,
+                self.rounding_base is None or self.rounding_base >= 2,
+                ("a whole number ≥ 2", "un número entero ≥ 2"),
+            ),
+            (
+                "max_suppressed_share",
+                self.max_suppressed_share,
+                0.0 < self.max_suppressed_share <= 1.0,
+                ("a share above 0 and at most 1", "una proporción mayor que 0 y como máximo 1"),
+            ),
+        ]
+        for name, value, ok, what in checks:
+            if not ok:
+                raise InvalidRulesError(
+                    f"{message('invalid-rule', name=name, what=what)} (got/valor: {value})"
+                )
 
     @property
     def lower_bound(self) -> int:

@@ -174,6 +174,9 @@ def build_table(
     source: str = "table",
 ) -> Table:
     """Read inner cells (one row per combination, a `count` column) and add every margin."""
+    problems = _check_dimensions(dims, hierarchy)
+    if problems:
+        raise InvalidTableError(source, problems)
     groups = _dimension_columns(dims, hierarchy)
     columns = [c for g in groups for c in g]
     problems = _check_frame(frame, columns, count)
@@ -207,6 +210,26 @@ def _leaf_index(codes: pd.DataFrame, columns: list[str], dim: Dimension) -> IntA
     return np.asarray(joined.map(lookup).to_numpy(), dtype=np.int64)
 
 
+def _check_dimensions(dims: Sequence[str], hierarchy: Sequence[Sequence[str]]) -> list[Problem]:
+    """Dimensions named at least once, each once, and every hierarchy used by one of them."""
+    if not dims:
+        return [problem("no-dimensions")]
+    repeated = sorted({c for c in dims if list(dims).count(c) > 1})
+    problems = [problem("repeated-dimension", field=c, column=c) for c in repeated]
+    for levels in hierarchy:
+        if not set(levels) & set(dims):
+            problems.append(
+                problem(
+                    "hierarchy-not-in-dims",
+                    value=">".join(levels),
+                    levels=">".join(levels),
+                    dims=", ".join(dims),
+                    first=levels[0],
+                )
+            )
+    return problems
+
+
 def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Problem]:
     """Every problem in the inner cells, with spreadsheet row numbers (header is row 1)."""
     reserved = [c for c in columns if c in META]
@@ -218,6 +241,8 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Pr
             problem("missing-column", field=c, column=c, columns=list(frame.columns))
             for c in missing
         ]
+    if frame.empty:
+        return [problem("no-rows")]
     problems: list[Problem] = []
     numbers = pd.to_numeric(frame[count], errors="coerce")
     for i, (raw, num) in enumerate(zip(frame[count], numbers, strict=True)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -141,7 +142,10 @@ def table_command(
         table = c.table(measure, dims, filters)
     except DisclosureError as exc:
         if isinstance(exc, TableRefusedError):
-            print_advice([o.to_dict() for o in exc.advice if hasattr(o, "to_dict")])
+            advice = [o.to_dict() for o in exc.advice if hasattr(o, "to_dict")]
+            if as_json:  # a reader of --json gets JSON on stdout, refusal or not
+                typer.echo(json.dumps({"error": "refused", "message": str(exc), "advice": advice}))
+            print_advice(advice)
         raise fail(exc, 2) from exc
     except StatsError as exc:
         raise fail(exc) from exc
