@@ -169,6 +169,19 @@ def test_cli_audit_passes_protected_output_and_fails_a_broken_one(tmp_path: Path
     assert json.loads(broken.output)["safe"] is False
 
 
+def test_cli_audit_holds_a_table_to_the_reviewers_bar(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    args = ["protect", str(_csv(tmp_path)), "--dims", "state,sex,age_band", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, ["audit", str(out)]).exit_code == 0  # its own bar: P = k = 5
+    held = runner.invoke(app, ["audit", str(out), "--p", "50", "--json"])
+    assert held.exit_code == 3, held.output
+    report = json.loads(held.output)
+    assert report["safe"] is False and "< P = 50" in str(report["findings"])
+    wrong = runner.invoke(app, ["audit", str(out), "--k", "0", "--json"])
+    assert wrong.exit_code == 1 and "k must be a whole number ≥ 1" in wrong.output
+
+
 def test_cli_reports_invalid_input_with_row_and_field(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("state,sex,count\n01,F,3\n01,M,many\n")
@@ -233,6 +246,12 @@ def test_cli_asks_for_a_missing_row_instead_of_publishing_it_as_zero(tmp_path: P
             "state,municipality,sex,count\n01,01001,F,3\n",
             ("--dims", "sex", "--hierarchy", "state>municipality"),
             "hierarchy-not-in-dims",
+        ),
+        (
+            "state,municipality,sex,count\n01,01001,F,3\n01,01001,M,4\n02,02001,F,5\n"
+            "02,02001,M,6\n",
+            ("--dims", "municipality,sex", "--hierarchy", "municipality>state"),
+            "flat-hierarchy",
         ),
     ],
 )

@@ -120,6 +120,12 @@ def audit_command(
         bool,
         typer.Option(help="Decide safety only: skip secondary cells' intervals (large tables)."),
     ] = False,
+    k: Annotated[
+        int | None, typer.Option(help="Hold it to this threshold, not the document's own k.")
+    ] = None,
+    p: Annotated[
+        int | None, typer.Option(help="Hold it to this protection width, not the document's.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Feasible interval of every hidden cell; exit 3 when a primary cell is exposed."""
@@ -134,6 +140,8 @@ def audit_command(
             exact_only=exact_only,
             secondary=not safety_only,
             source=str(published),
+            k=k,
+            p=p,
         )
     except InvalidTableError as exc:
         _fail_invalid(exc, as_json)

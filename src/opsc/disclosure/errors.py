@@ -135,6 +135,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "la jerarquía {levels} no nombra ninguna columna de las dimensiones ({dims}): agregue "
         "uno de sus niveles a las dimensiones, por ejemplo {first}",
     ),
+    "flat-hierarchy": (
+        "each {coarse} holds exactly one {fine}: write the hierarchy coarse to fine "
+        "(state>municipality), or leave out a level that splits nothing",
+        "cada {coarse} contiene exactamente un {fine}: escriba la jerarquía de mayor a menor "
+        "(state>municipality), u omita un nivel que no divide nada",
+    ),
     "no-rows": (
         "the file has no rows of counts: one row per combination of the dimensions is needed",
         "el archivo no tiene filas de conteos: se necesita una fila por combinación de las "

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from opsc.disclosure.errors import InvalidTableError, Problem, message, problem
-from opsc.disclosure.table import Table, build_table, inner_frame
+from opsc.disclosure.table import Table, build_table, flat_levels, inner_frame
 
 
 def read_table(
@@ -29,9 +29,9 @@ def read_table(
     table = build_table(
         frame, dims, hierarchy=hierarchy, count=count, name=path.stem, source=str(path)
     )
-    missing = _missing_rows(frame, table)
-    if missing:
-        raise InvalidTableError(str(path), missing)
+    problems = [p for d in table.dims for p in flat_levels(d)] or _missing_rows(frame, table)
+    if problems:
+        raise InvalidTableError(str(path), problems)
     return table
 
 

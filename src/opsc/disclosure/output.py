@@ -4,6 +4,7 @@ back for the audit (which needs only what is published, never a hidden value).""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 
 import numpy as np
@@ -87,16 +88,22 @@ def audit_published(
     secondary: bool = True,
     offered: Certificates | None = None,
     source: str = "published document",
+    k: int | None = None,
+    p: int | None = None,
 ) -> AuditReport:
     """Audit a published document at L (default: 1 when its zeros are published, else 0),
     with feasible points `offered` by the suppression (checked before they count).
 
-    A document the audit cannot read raises `InvalidTableError` naming each cell's problem.
+    `k` and `p`, when given, replace the document's own: a reviewer holds the table to
+    their bar, not to the one it states. A document the audit cannot read raises
+    `InvalidTableError` naming each cell's problem.
     """
     problems = document_problems(doc)
     if problems:
         raise InvalidTableError(source, problems)
     rules = rules_from_json(doc)
+    if k is not None or p is not None:
+        rules = replace(rules, k=rules.k if k is None else k, p=rules.p if p is None else p)
     low = rules.lower_bound if lower is None else lower
     tables = tables_from_json(doc)
     base = doc.get("rounding_base")

@@ -230,6 +230,25 @@ def _check_dimensions(dims: Sequence[str], hierarchy: Sequence[Sequence[str]]) -
     return problems
 
 
+def flat_levels(dim: Dimension) -> list[Problem]:
+    """A level under which every code has exactly one finer code splits nothing: a
+    hierarchy written by hand is then most likely fine to coarse (municipality>state)."""
+    problems = []
+    for depth in range(1, len(dim.columns)):
+        coarse = int(np.count_nonzero(dim.depth == depth))
+        if coarse > 1 and int(np.count_nonzero(dim.depth == depth + 1)) == coarse:
+            coarser, finer = dim.columns[depth - 1], dim.columns[depth]
+            problems.append(
+                problem(
+                    "flat-hierarchy",
+                    value=">".join(dim.columns),
+                    coarse=coarser,
+                    fine=finer,
+                )
+            )
+    return problems
+
+
 def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Problem]:
     """Every problem in the inner cells, with spreadsheet row numbers (header is row 1)."""
     reserved = [c for c in columns if c in META]
