@@ -120,3 +120,5 @@ def test_rounding_is_an_alternative_rule() -> None:
     assert all(isinstance(v, int) and v % 5 == 0 for v in values)
     assert {c["status"] for c in result.tables["table"]} == {"published"}
     assert result.loss.suppressed == 0
+    assert result.audit is not None and result.audit.safe  # the gate audits rounding too
+    assert result.to_json()["audit"] == {"safe": True, "L": 1}

@@ -34,8 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "el código no puede estar vacío ni ser '_total' (la herramienta agrega los totales)",
     ),
     "duplicate-cell": (
-        "{combo} already appears: give each combination one row",
-        "{combo} ya aparece: dé una sola fila a cada combinación",
+        "{combo} already appears: give each combination one row (or add to the dimensions "
+        "the column that tells these rows apart)",
+        "{combo} ya aparece: dé una sola fila a cada combinación (o agregue a las dimensiones "
+        "la columna que distingue estas filas)",
     ),
     "linked-mismatch": (
         "cell {cell} is {here} here but {there} in an earlier table: build linked tables "
