@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ audit_module = sys.modules[
 ]  # the package re-exports a function of that name
 
 Labels = dict[str, str]
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "disclosure.md"
 
 
 def _doc(table: Table, hide: Callable[[Labels, int], bool], k: int = 5) -> dict[str, object]:
@@ -81,6 +85,16 @@ def test_protected_rectangle_passes_both_bounds() -> None:
     assert (result.method, result.loss.suppressed) == ("exact", 4)
     assert at_zero.intervals[one] == pytest.approx((0, 8))
     assert at_one.intervals[one] == pytest.approx((1, 7))
+    secondary = {(c["row"], c["col"]) for c in result.tables["table"] if c["status"] == "secondary"}
+    assert secondary == {("r1", "c3"), ("r3", "c1"), ("r3", "c3")}
+    loss = result.loss
+    text = DOCS.read_text(encoding="utf-8")  # the doc states what the code computes
+    assert (
+        f"Information loss: {loss.suppressed} of {loss.cells} cells, "
+        f"{loss.suppressed_count_share:.0%} of the count"
+    ) in text
+    assert "[0, 8] with L = 0 and [1, 7] with L = 1" in text
+    assert "narrowed to [1, 5], width 4 < P = 5" in text
 
 
 def test_audit_catches_a_secondary_cell_published_again() -> None:
