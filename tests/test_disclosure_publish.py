@@ -169,6 +169,21 @@ def test_cli_audit_passes_protected_output_and_fails_a_broken_one(tmp_path: Path
     assert json.loads(broken.output)["safe"] is False
 
 
+def test_cli_audit_json_gives_every_hidden_cells_interval(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    args = ["protect", str(_csv(tmp_path)), "--dims", "state,sex,age_band", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    report = json.loads(runner.invoke(app, ["audit", str(out), "--json"]).output)
+    cells = json.loads(out.read_text())["cells"]
+    hidden = {(c["state"], c["sex"], c["age_band"]): c for c in cells if c["value"] is None}
+    got = {(i["state"], i["sex"], i["age_band"]): i for i in report["intervals"]}
+    assert report["intervals_complete"] is True and got.keys() == hidden.keys()
+    for key, interval in got.items():
+        assert interval["low"] >= 1  # L = 1: zeros are published
+        if hidden[key]["status"] == "primary":
+            assert interval["high"] - interval["low"] >= 5 - 1e-6
+
+
 def test_cli_audit_holds_a_table_to_the_reviewers_bar(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     args = ["protect", str(_csv(tmp_path)), "--dims", "state,sex,age_band", "--out", str(out)]

@@ -66,6 +66,7 @@ class AuditReport:
     blocks: int = 0
     exact_precheck: int = 0  # cells the fast check found determined
     seconds: float = 0.0
+    complete: bool = True  # every hidden cell's interval is the whole feasible one
 
     @property
     def safe(self) -> bool:
@@ -79,6 +80,11 @@ class AuditReport:
             "blocks": self.blocks,
             "determined_by_precheck": self.exact_precheck,
             "seconds": round(self.seconds, 3),
+            "intervals_complete": self.complete,
+            "intervals": [
+                {**dict(key), "low": _num(low), "high": _num(high)}
+                for key, (low, high) in self.intervals.items()
+            ],
             "findings": [
                 {
                     "table": f.table,
@@ -196,7 +202,7 @@ def audit(
     """
     start = time.perf_counter()
     cells = _collect(tables)
-    report = AuditReport(lower)
+    report = AuditReport(lower, complete=secondary and not exact_only)
     a = sp.csr_matrix((cells.coef, (cells.rows, cells.cols)), shape=(cells.n_rows, len(cells.keys)))
     hidden = np.isnan(cells.value)
     shown = np.nan_to_num(cells.value)
