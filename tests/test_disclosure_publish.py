@@ -176,7 +176,8 @@ def test_cli_audit_json_gives_every_hidden_cells_interval(tmp_path: Path) -> Non
     report = json.loads(runner.invoke(app, ["audit", str(out), "--json"]).output)
     cells = json.loads(out.read_text())["cells"]
     hidden = {(c["state"], c["sex"], c["age_band"]): c for c in cells if c["value"] is None}
-    got = {(i["state"], i["sex"], i["age_band"]): i for i in report["intervals"]}
+    dims = ("state", "sex", "age_band")  # a margin's interval leaves its summed codes out
+    got = {tuple(i.get(d, "_total") for d in dims): i for i in report["intervals"]}
     assert report["intervals_complete"] is True and got.keys() == hidden.keys()
     for key, interval in got.items():
         assert interval["low"] >= 1  # L = 1: zeros are published
@@ -230,6 +231,35 @@ def test_cli_names_a_bad_option_in_both_languages_as_bad_input(
     assert " / " in doc["message"] and not out.exists()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["protect", "t.csv", "--dims", "state", "--k", "1.5"],
+        ["protect", "t.csv"],  # --dims missing
+        ["audit", "out.json", "--p", "abc"],
+        ["audit", "out.json", "--L", "-4"],
+    ],
+)
+def test_a_malformed_option_is_invalid_input_not_a_refusal(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output  # 2 would read as "refused"
+    flat = " ".join(result.output.replace("│", " ").split())  # rich wraps it in a box
+    assert "opción o argumento no válido: vea --help" in flat
+
+
+def test_cli_names_an_out_path_it_cannot_write(tmp_path: Path) -> None:
+    out = tmp_path / "no such folder" / "out.json"
+    args = ["protect", str(_csv(tmp_path)), "--dims", "state,sex,age_band", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.output)
+    assert (
+        doc["message"].startswith(f"cannot write {out}")
+        and "no se puede escribir" in doc["message"]
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "cases.csv"]  # no partial file left
+
+
 def _problems(tmp_path: Path, text: str, *options: str) -> list[dict[str, object]]:
     path = tmp_path / "t.csv"
     path.write_text(text)
@@ -250,10 +280,21 @@ def test_cli_asks_for_a_missing_row_instead_of_publishing_it_as_zero(tmp_path: P
     assert "agréguela con su conteo (0 si no hay)" in str(problems[0]["mensaje"])
 
 
+def test_cli_lists_a_few_missing_rows_and_counts_the_rest(tmp_path: Path) -> None:
+    # Municipality given beside state, not nested in it: most combinations have no row.
+    rows = [f"{s},{s}{m},{x},1" for s in ("01", "02", "03") for m in "ab" for x in "FM"]
+    text = "state,municipality,sex,count\n" + "\n".join(rows) + "\n"
+    problems = _problems(tmp_path, text, "--dims", "state,municipality,sex")
+    assert [p["type"] for p in problems] == ["missing-row"] * 20 + ["missing-rows"]
+    assert str(problems[-1]["message"]).startswith("24 combinations have no row")
+    assert "--hierarchy state>municipality" in str(problems[-1]["mensaje"])
+
+
 @pytest.mark.parametrize(
     ("text", "options", "slug"),
     [
         ("state,sex,count\n", (), "no-rows"),
+        ("state,sex,count\n01,F,inf\n01,M,3\n", (), "invalid-count"),
         ("", (), "unreadable-file"),
         ("state,sex,count\n01,F,3\n", ("--dims", ","), "no-dimensions"),
         ("state,sex,count\n01,F,3\n", ("--dims", "state,sex,state"), "repeated-dimension"),
@@ -279,7 +320,7 @@ def test_cli_explains_an_empty_file_and_badly_named_dimensions(
 
 
 def test_rules_out_of_range_are_value_errors_in_both_languages() -> None:
-    with pytest.raises(ValueError, match=r"k for municipality must be .* / k for municipality"):
+    with pytest.raises(ValueError, match=r"k\[municipality\] must be .* / k\[municipality\] debe"):
         Rules(k_by_level={"municipality": 0})
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from typer.core import TyperGroup
 
 from opsc.disclosure.errors import (
     InvalidTableError,
     TableRefusedError,
     UnsafeTableError,
+    bilingual,
     message,
 )
 from opsc.disclosure.io import parse_hierarchy, read_published, read_table
@@ -21,18 +23,36 @@ from opsc.disclosure.output import audit_published
 from opsc.disclosure.protect import ProtectedTables, publish
 from opsc.disclosure.rules import Rules
 
+EXIT_INVALID, EXIT_REFUSED, EXIT_UNSAFE = 1, 2, 3
+
+
+class _MalformedIsInvalid(TyperGroup):
+    """Click exits 2 on a malformed or missing option, which here means "refused": a script
+    reading the code would look for advice. It is invalid input (1), said in both languages."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context is narrower than click's
+        try:
+            return super().invoke(ctx)
+        except typer.TyperException as exc:
+            if getattr(exc, "exit_code", None) == 2 and isinstance(getattr(exc, "message", 0), str):
+                exc.exit_code = EXIT_INVALID
+                exc.message = bilingual(exc.message, _SPANISH_USAGE)
+            raise
+
+
+_SPANISH_USAGE = "opción o argumento no válido: vea --help"
 app = typer.Typer(
+    cls=_MalformedIsInvalid,
     help="Disclosure control: primary and secondary suppression, and its audit.",
     no_args_is_help=True,
 )
-EXIT_INVALID, EXIT_REFUSED, EXIT_UNSAFE = 1, 2, 3
 
 
 def _levels(specs: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for spec in specs:
         level, _, k = spec.partition("=")
-        if not k.strip().isdigit():
+        if not (k.strip().isascii() and k.strip().isdigit()):
             raise ValueError(message("invalid-level-k", spec=spec))
         out[level.strip()] = int(k)
     return out
@@ -99,7 +119,7 @@ def protect_command(
         _fail(str(exc), EXIT_UNSAFE, as_json, {"error": "unsafe", "message": str(exc)})
     doc = result.to_json()
     if out is not None:
-        _write_atomically(out, json.dumps(doc, ensure_ascii=False, indent=1))
+        _write_atomically(out, json.dumps(doc, ensure_ascii=False, indent=1), as_json)
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False))
     else:
@@ -111,7 +131,9 @@ def audit_command(
     published: Annotated[Path, typer.Argument(help="A published JSON (from `protect --out`).")],
     lower: Annotated[
         int | None,
-        typer.Option("--L", help="Lower bound on hidden cells (default 1 if zeros published)."),
+        typer.Option(
+            "--L", min=0, help="Lower bound on hidden cells (default 1 if zeros published)."
+        ),
     ] = None,
     exact_only: Annotated[
         bool, typer.Option(help="Only the fast exact-disclosure check (huge tables).")
@@ -165,11 +187,16 @@ def audit_command(
         raise typer.Exit(EXIT_UNSAFE)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str, as_json: bool) -> None:
     """All of `text` or nothing: a reader never sees half a published table."""
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        text = message("unwritable-out", path=path, reason=exc.strerror or exc)
+        _fail(text, EXIT_INVALID, as_json, {"error": "invalid-option", "message": text})
 
 
 def _fail_invalid(exc: InvalidTableError, as_json: bool) -> NoReturn:

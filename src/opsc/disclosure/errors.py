@@ -154,6 +154,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{combo} no tiene fila: agréguela con su conteo (0 si no hay), ya que una fila perdida "
         "se publicaría como 0",
     ),
+    "missing-rows": (
+        "{absent} combinations have no row (the first {listed} are listed): add each with "
+        "its count (0 if none); when most are missing, a column nested in another "
+        "(municipality within state) needs --hierarchy state>municipality",
+        "{absent} combinaciones no tienen fila (se listan las primeras {listed}): agregue "
+        "cada una con su conteo (0 si no hay); si faltan casi todas, una columna anidada en "
+        "otra (municipality dentro de state) necesita --hierarchy state>municipality",
+    ),
+    "unwritable-out": (
+        "cannot write {path}: {reason}; give --out a path in a folder that exists and can be "
+        "written",
+        "no se puede escribir {path}: {reason}; indique en --out una ruta en una carpeta que "
+        "exista y admita escritura",
+    ),
     "unreadable-json": (
         "not a readable JSON document ({reason})",
         "no es un documento JSON legible ({reason})",

@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from opsc.disclosure.errors import InvalidTableError, Problem, message, problem
-from opsc.disclosure.table import Table, build_table, flat_levels, inner_frame
+from opsc.disclosure.table import Table, build_table, cells_of_rows, flat_levels
+
+_LISTED = 20  # missing combinations listed one by one; the rest are counted
 
 
 def read_table(
@@ -38,21 +41,23 @@ def read_table(
 def _missing_rows(frame: pd.DataFrame, table: Table) -> list[Problem]:
     """A combination with no row would be published as 0: in a file, ask for the row.
 
+    The first few are listed, then how many in all: a nested level given as a plain
+    dimension (municipality beside state, without `--hierarchy`) misses millions.
     (`build_table` itself takes absent combinations as 0, as a query's result means them.)
     """
-    columns = list(table.columns)
-    if len(frame) == int(table.inner().sum()):
-        return []  # rows are unique (checked), so every combination has one
-    given = frame[columns].astype(str).drop_duplicates()
-    every = inner_frame(table)[columns].merge(given, how="left", indicator=True)
-    absent = every[every["_merge"] == "left_only"][columns]
-    return [
-        problem("missing-row", value=combo, combo=combo)
-        for combo in (
-            ", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True))
-            for row in absent.itertuples(index=False, name=None)
-        )
-    ]
+    inner = table.inner()
+    absent = int(inner.sum()) - len(frame)  # rows are unique (checked): one per cell
+    if absent == 0:
+        return []
+    seen = np.zeros(len(table), dtype=np.bool_)
+    seen[cells_of_rows(table, frame)] = True
+    problems = []
+    for cell in np.flatnonzero(inner & ~seen)[:_LISTED].tolist():
+        combo = ", ".join(f"{c}={v}" for c, v in table.cell_labels(cell).items())
+        problems.append(problem("missing-row", value=combo, combo=combo))
+    if absent > _LISTED:
+        problems.append(problem("missing-rows", absent=absent, listed=_LISTED))
+    return problems
 
 
 def parse_hierarchy(specs: Sequence[str]) -> list[list[str]]:

@@ -91,7 +91,7 @@ class Rules:
         at_least_one = ("a whole number ≥ 1", "un número entero ≥ 1")
         checks = [
             ("k", self.k, self.k >= 1, at_least_one),
-            *((f"k for {level}", k, k >= 1, at_least_one) for level, k in self.k_by_level.items()),
+            *((f"k[{level}]", k, k >= 1, at_least_one) for level, k in self.k_by_level.items()),
             ("p", self.p, self.p is None or self.p >= 1, at_least_one),
             (
                 "rounding_base",

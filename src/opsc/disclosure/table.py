@@ -200,6 +200,13 @@ def build_table(
     return Table(name, dimensions, cube.reshape(-1))
 
 
+def cells_of_rows(table: Table, frame: pd.DataFrame) -> IntArray:
+    """The table cell of each row of inner cells `build_table` read the table from."""
+    codes = frame[list(table.columns)].astype(str)
+    index = [_leaf_index(codes, list(d.columns), d) for d in table.dims]
+    return np.asarray(np.ravel_multi_index(tuple(index), table.shape), dtype=np.int64)
+
+
 def _leaf_index(codes: pd.DataFrame, columns: list[str], dim: Dimension) -> IntArray:
     """Each row's leaf node in `dim` (vectorised: joined codes looked up in one map)."""
     sep = "\x1f"
@@ -265,7 +272,7 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Pr
     problems: list[Problem] = []
     numbers = pd.to_numeric(frame[count], errors="coerce")
     for i, (raw, num) in enumerate(zip(frame[count], numbers, strict=True)):
-        if pd.isna(num) or num != int(num) or num < 0:
+        if not np.isfinite(num) or num != int(num) or num < 0:  # NaN and ±inf too
             problems.append(problem("invalid-count", row=i + 2, field=count, value=str(raw)))
     for column in columns:
         for i, raw in enumerate(frame[column]):

@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 
 from opsc import settings
-from opsc.disclosure import DisclosureError, TableRefusedError
+from opsc.disclosure import DisclosureError, TableRefusedError, UnsafeTableError
 from opsc.disclosure.cli import print_advice
 from opsc.records import connect
 from opsc.stats.attrition import funnel
@@ -146,7 +146,15 @@ def table_command(
             if as_json:  # a reader of --json gets JSON on stdout, refusal or not
                 typer.echo(json.dumps({"error": "refused", "message": str(exc), "advice": advice}))
             print_advice(advice)
-        raise fail(exc, 2) from exc
+        # As `opsc disclosure`: 1 invalid input, 2 refused, 3 unsafe.
+        code = (
+            2
+            if isinstance(exc, TableRefusedError)
+            else 3
+            if isinstance(exc, UnsafeTableError)
+            else 1
+        )
+        raise fail(exc, code) from exc
     except StatsError as exc:
         raise fail(exc) from exc
     emit(
