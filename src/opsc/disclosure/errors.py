@@ -144,9 +144,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(state>municipality), u omita un nivel que no divide nada",
     ),
     "no-rows": (
-        "the file has no rows of counts: one row per combination of the dimensions is needed",
-        "el archivo no tiene filas de conteos: se necesita una fila por combinación de las "
-        "dimensiones",
+        "there are no rows of counts: one row per combination of the dimensions is needed",
+        "no hay filas de conteos: se necesita una fila por combinación de las dimensiones",
     ),
     "missing-row": (
         "{combo} has no row: add it with its count (0 if none), since a lost row would be "
