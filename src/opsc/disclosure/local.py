@@ -207,7 +207,7 @@ class LocalWitness:
         near start: about 170 simplex iterations where a fresh LP takes 300–600. The
         neighbourhood stays the one chosen then.
         """
-        cost = self._costs(solved.cells, solved.signed, self.lp.unit_costs())[solved.keep]
+        cost = self.costs(solved.signed, self.lp.unit_costs()[solved.cells])[solved.keep]
         solved.h.changeColsCost(cost.size, np.arange(cost.size, dtype=np.int32), cost)
         amount = self.required(move)
         sign = 1.0 if move[1] == move[0] else -1.0
@@ -217,12 +217,11 @@ class LocalWitness:
         return None if x is None else self._on_table(solved.cells, self.spread(solved.signed, x))
 
     @staticmethod
-    def _costs(
-        cells: npt.NDArray[np.int64], signed: npt.NDArray[np.bool_], unit: npt.NDArray[np.float64]
+    def costs(
+        signed: npt.NDArray[np.bool_], cost: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.float64]:
-        """Cost per unit of each column: a cell's own (nothing for a free one), then again
-        for the falls of the signed cells."""
-        cost = unit[cells]
+        """Cost per unit of each column of `free_block`, from each cell's `cost`: its own
+        (nothing for a free one), then again for the falls of the signed cells."""
         return np.concatenate([np.where(signed, cost, 0.0), cost[signed]])
 
     def bounds(
@@ -276,7 +275,7 @@ class LocalWitness:
         signed = ~free
         sign = 1.0 if column == cell else -1.0
         a, start = self.free_block(cells, free, here)
-        cost = self._costs(cells, signed, lp.unit_costs(hidden))
+        cost = self.costs(signed, lp.unit_costs(hidden)[cells])
         lower, upper = self.bounds(cells, free)
         lower[here] = upper[here] = sign * amount
         keep = (upper > 0) | (lower < 0)  # a column that cannot move stays out of the LP

@@ -69,7 +69,7 @@ class NeighbourhoodRoom:
         a, start = self.local.free_block(cells, free, here)
         up, down = self.upper[cells], self.upper[self.n + cells]
         signed = ~free
-        cost = np.concatenate([np.where(free, 0.0, _STEP_COST), np.full(signed.sum(), _STEP_COST)])
+        cost = self.local.costs(signed, np.full(cells.size, _STEP_COST))
         lower, upper = self.local.bounds(cells, free)
         lp = (a, cost, lower, upper, start, here)
         fall: Future[npt.NDArray[np.float64] | None] | None = None
