@@ -76,17 +76,18 @@ def _merged_in_pairs(frame: pd.DataFrame, group: list[str]) -> pd.DataFrame | No
     """The finest level's neighbouring codes merged in pairs, within their parent (two
     municipalities of different states are never merged); None when no parent has three
     codes or more (merging two is leaving the level out)."""
-    paths = frame[group].astype(str).drop_duplicates()
+    codes = frame[group].astype(str)
+    paths = codes.drop_duplicates()
     merged: dict[tuple[str, ...], str] = {}
     widest = 0
     for parent, block in paths.groupby(group[:-1], sort=False) if group[:-1] else [((), paths)]:
-        codes = sorted(block[group[-1]], key=_natural)
-        widest = max(widest, len(codes))
-        for j, code in enumerate(codes):
-            merged[(*map(str, parent), code)] = "+".join(codes[j - j % 2 : j - j % 2 + 2])
+        finest = sorted(block[group[-1]], key=_natural)
+        widest = max(widest, len(finest))
+        for j, code in enumerate(finest):
+            merged[(*map(str, parent), code)] = "+".join(finest[j - j % 2 : j - j % 2 + 2])
     if widest < 3:
         return None
-    rows = frame[group].astype(str).itertuples(index=False, name=None)
+    rows = codes.itertuples(index=False, name=None)
     return frame.assign(**{group[-1]: [merged[row] for row in rows]})
 
 

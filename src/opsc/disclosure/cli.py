@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 from typer.core import TyperGroup
 
 from opsc.disclosure.errors import (
+    DisclosureError,
     InvalidTableError,
     TableRefusedError,
     UnsafeTableError,
@@ -106,7 +107,7 @@ def protect_command(
     except InvalidTableError as exc:
         _fail_invalid(exc, as_json)
     except TableRefusedError as exc:
-        advice = [o.to_dict() for o in exc.advice if hasattr(o, "to_dict")]
+        advice = advice_of(exc)
         if not as_json:
             print_advice(advice)
         _fail(
@@ -185,6 +186,18 @@ def audit_command(
             console.print(f"  {finding}", markup=False)
     if not report.safe:
         raise typer.Exit(EXIT_UNSAFE)
+
+
+def advice_of(exc: TableRefusedError) -> list[dict[str, object]]:
+    """A refused table's coarser options, as printed and as JSON."""
+    return [o.to_dict() for o in exc.advice if hasattr(o, "to_dict")]
+
+
+def exit_code(exc: DisclosureError) -> int:
+    """The exit code of a disclosure error, in every command that publishes a table."""
+    if isinstance(exc, TableRefusedError):
+        return EXIT_REFUSED
+    return EXIT_UNSAFE if isinstance(exc, UnsafeTableError) else EXIT_INVALID
 
 
 def _write_atomically(path: Path, text: str, as_json: bool) -> None:

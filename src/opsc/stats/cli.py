@@ -10,8 +10,8 @@ import pandas as pd
 import typer
 
 from opsc import settings
-from opsc.disclosure import DisclosureError, TableRefusedError, UnsafeTableError
-from opsc.disclosure.cli import print_advice
+from opsc.disclosure import DisclosureError, TableRefusedError
+from opsc.disclosure.cli import advice_of, exit_code, print_advice
 from opsc.records import connect
 from opsc.stats.attrition import funnel
 from opsc.stats.cube import Cube, build_cube
@@ -142,19 +142,11 @@ def table_command(
         table = c.table(measure, dims, filters)
     except DisclosureError as exc:
         if isinstance(exc, TableRefusedError):
-            advice = [o.to_dict() for o in exc.advice if hasattr(o, "to_dict")]
+            advice = advice_of(exc)
             if as_json:  # a reader of --json gets JSON on stdout, refusal or not
                 typer.echo(json.dumps({"error": "refused", "message": str(exc), "advice": advice}))
             print_advice(advice)
-        # As `opsc disclosure`: 1 invalid input, 2 refused, 3 unsafe.
-        code = (
-            2
-            if isinstance(exc, TableRefusedError)
-            else 3
-            if isinstance(exc, UnsafeTableError)
-            else 1
-        )
-        raise fail(exc, code) from exc
+        raise fail(exc, exit_code(exc)) from exc  # as `opsc disclosure`
     except StatsError as exc:
         raise fail(exc) from exc
     emit(
