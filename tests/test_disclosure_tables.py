@@ -45,6 +45,42 @@ def test_hierarchy_nests_municipalities_in_states() -> None:
     assert np.abs(table.equations() @ table.values).max() == 0
 
 
+def test_published_cells_read_in_natural_order_without_changing_the_pattern() -> None:
+    """Age bands as people read them ("6-11" before "12-14"), codes 2 before 10, each
+    state before its municipalities: every cell once (the order is only the output's)."""
+    rows = [
+        (state, municipality, age, str(n + 3))
+        for n, (state, municipality, age) in enumerate(
+            (s, m, a)
+            for s in ("2", "10")
+            for m in ("9", "11")
+            for a in ("0-5", "6-11", "12-14", "15-17")
+        )
+    ]
+    frame = _frame(rows, ["state", "municipality", "age_band"])
+    frame["count"] = frame["count"].astype(int)
+    table = build_table(frame, ["state", "age_band"], hierarchy=[("state", "municipality")])
+    cells = protect(table, Rules(k=5)).to_json()["cells"]
+    assert isinstance(cells, list) and len(cells) == len(table)
+    ages = [c["age_band"] for c in cells if c["state"] == "_total"]
+    assert ages == ["_total", "0-5", "6-11", "12-14", "15-17"]
+    places = [(c["state"], c["municipality"]) for c in cells if c["age_band"] == "_total"]
+    assert places == [
+        ("_total", "_total"),
+        ("2", "_total"),
+        ("2", "9"),
+        ("2", "11"),
+        ("10", "_total"),
+        ("10", "9"),
+        ("10", "11"),
+    ]
+    # Every cell of the table, once.
+    by_text = [table.cell_labels(i) for i in range(len(table))]
+    assert sorted(by_text, key=str) == sorted(
+        ({k: v for k, v in c.items() if k in table.columns} for c in cells), key=str
+    )
+
+
 def test_linked_tables_share_their_margins() -> None:
     frame = _frame(
         [("01", "F", "a", 3), ("01", "M", "b", 8), ("02", "F", "a", 12)], ["state", "sex", "age"]

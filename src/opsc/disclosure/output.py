@@ -28,9 +28,11 @@ def table_cells(
     protects: Mapping[int, int],
     rounded_to: int | None = None,
 ) -> list[dict[str, object]]:
-    """One dict per cell: its codes (`"_total"` where summed), value (None if hidden), status."""
+    """One dict per cell, in reading order: its codes (`"_total"` where summed), value (None
+    if hidden), status."""
     out: list[dict[str, object]] = []
-    for flat, cell in enumerate(local.tolist()):
+    for flat in table.reading_order().tolist():
+        cell = int(local[flat])
         labels: dict[str, object] = dict(table.cell_labels(flat))
         value = int(system.values[cell])
         k = int(req.k[cell])

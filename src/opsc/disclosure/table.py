@@ -8,6 +8,7 @@ that each parent node equals the sum of its children, for every combination of t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +24,16 @@ from opsc.disclosure.errors import InvalidTableError, Problem, problem
 TOTAL = "_total"
 IntArray = npt.NDArray[np.int64]
 Key = tuple[tuple[str, str], ...]
+
+
+def _natural(code: str) -> tuple[tuple[str | int, ...], str]:
+    """A sort key reading the digits in a code as numbers ("6-11" → ("", 6, "-", 11, "")).
+
+    Text and numbers alternate at fixed places, so two keys always compare; the code
+    itself breaks ties ("01" and "1").
+    """
+    parts = re.split(r"(\d+)", code)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), code
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,20 @@ class Dimension:
     @cached_property
     def leaves(self) -> dict[tuple[str, ...], int]:
         return {n: i for i, n in enumerate(self.nodes) if len(n) == len(self.columns)}
+
+    @cached_property
+    def reading_rank(self) -> IntArray:
+        """Each node's place when read by people: the total first, then the codes in
+        natural order ("6-11" before "12-14", "2" before "10"), each parent before its
+        children. The nodes themselves stay in text order, which the suppression's
+        heuristic follows: a new order would change its patterns."""
+        order = sorted(
+            range(len(self.nodes)),
+            key=lambda i: (len(self.nodes[i]) > 0, [_natural(code) for code in self.nodes[i]]),
+        )
+        rank = np.empty(len(self.nodes), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
 
     def labels(self, node: int) -> dict[str, str]:
         path = self.nodes[node]
@@ -84,6 +109,14 @@ class Table:
         for d, dim in enumerate(self.dims):
             leaf &= dim.depth[self.multi_index[d]] == len(dim.columns)
         return leaf
+
+    def reading_order(self) -> IntArray:
+        """The cells in the order people read a table: each dimension's codes naturally
+        sorted (`Dimension.reading_rank`), the first dimension slowest."""
+        ranks = [
+            dim.reading_rank[index] for dim, index in zip(self.dims, self.multi_index, strict=True)
+        ]
+        return np.lexsort(ranks[::-1]).astype(np.int64)
 
     def cell_labels(self, flat: int) -> dict[str, str]:
         """The cell as `{column: code or "_total"}`."""
