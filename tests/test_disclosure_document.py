@@ -197,6 +197,7 @@ def test_cli_audit_exits_3_on_a_shown_primary_cell(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     [finding] = json.loads(result.output)["findings"]
     assert (finding["state"], finding["status"]) == ("01", "primary")
+    assert finding["table"] == "table"
 
 
 def test_every_message_fills_the_same_placeholders_in_both_languages() -> None:

@@ -176,9 +176,10 @@ def test_cli_audit_json_gives_every_hidden_cells_interval(tmp_path: Path) -> Non
     report = json.loads(runner.invoke(app, ["audit", str(out), "--json"]).output)
     cells = json.loads(out.read_text())["cells"]
     hidden = {(c["state"], c["sex"], c["age_band"]): c for c in cells if c["value"] is None}
-    dims = ("state", "sex", "age_band")  # a margin's interval leaves its summed codes out
-    got = {tuple(i.get(d, "_total") for d in dims): i for i in report["intervals"]}
+    dims = ("state", "sex", "age_band")  # written as published: `_total` where summed
+    got = {tuple(i[d] for d in dims): i for i in report["intervals"]}
     assert report["intervals_complete"] is True and got.keys() == hidden.keys()
+    assert {i["table"] for i in report["intervals"]} == {"table"}
     for key, interval in got.items():
         assert interval["low"] >= 1  # L = 1: zeros are published
         if hidden[key]["status"] == "primary":

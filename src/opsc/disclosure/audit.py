@@ -49,6 +49,7 @@ class Finding:
     high: float
     required: int
     reason: str
+    labels: dict[str, str] | None = None  # as published: `_total` where summed
 
     def __str__(self) -> str:
         where = ", ".join(f"{c}={v}" for c, v in self.cell.items())
@@ -67,6 +68,9 @@ class AuditReport:
     exact_precheck: int = 0  # cells the fast check found determined
     seconds: float = 0.0
     complete: bool = True  # every hidden cell's interval is the whole feasible one
+    where: dict[tuple[tuple[str, str], ...], tuple[str, dict[str, str]]] = field(
+        default_factory=dict
+    )  # per interval: a table that publishes the cell, and the cell as it is written there
 
     @property
     def safe(self) -> bool:
@@ -82,13 +86,13 @@ class AuditReport:
             "seconds": round(self.seconds, 3),
             "intervals_complete": self.complete,
             "intervals": [
-                {**dict(key), "low": _num(low), "high": _num(high)}
+                {**self._written(key), "low": _num(low), "high": _num(high)}
                 for key, (low, high) in self.intervals.items()
             ],
             "findings": [
                 {
                     "table": f.table,
-                    **f.cell,
+                    **(f.labels or f.cell),
                     "status": f.status,
                     "low": _num(f.low),
                     "high": _num(f.high),
@@ -98,6 +102,13 @@ class AuditReport:
                 for f in self.findings
             ],
         }
+
+    def _written(self, key: tuple[tuple[str, str], ...]) -> dict[str, str]:
+        """A cell as its table publishes it, with that table's name."""
+        if key not in self.where:
+            return dict(key)
+        table, labels = self.where[key]
+        return {"table": table, **labels}
 
 
 def _num(x: float) -> float | None:
@@ -112,6 +123,7 @@ class _Cells:
     value: npt.NDArray[np.float64]  # nan when hidden
     status: list[str]
     table: list[str]
+    labels: list[dict[str, str]]  # as first published, `_total` where summed
     rows: list[int]
     cols: list[int]
     coef: list[float]
@@ -123,7 +135,8 @@ def _collect(tables: Mapping[str, Sequence[Cell]]) -> _Cells:
     values: list[float] = []
     status: list[str] = []
     owner: list[str] = []
-    out = _Cells([], np.zeros(0), status, owner, [], [], [])
+    labels: list[dict[str, str]] = []
+    out = _Cells([], np.zeros(0), status, owner, labels, [], [], [])
     for name, cells in tables.items():
         frame = pd.DataFrame(list(cells))
         columns = [c for c in frame.columns if c not in META]
@@ -144,6 +157,7 @@ def _collect(tables: Mapping[str, Sequence[Cell]]) -> _Cells:
                 values.append(num)
                 status.append(str(st))
                 owner.append(name)
+                labels.append(dict(zip(columns, row, strict=True)))
             elif not (values[j] == num or (math.isnan(values[j]) and math.isnan(num))):
                 raise ValueError(
                     f"{name}: cell {dict(key)} is {num} here but {values[j]} in "
@@ -228,7 +242,9 @@ def audit(
 
     def finding(j: int, lo: float, hi: float, need: int, why: str) -> None:
         cell = {c: v for c, v in cells.keys[j]} or {"cell": "grand total"}
-        report.findings.append(Finding(cells.table[j], cell, cells.status[j], lo, hi, need, why))
+        report.findings.append(
+            Finding(cells.table[j], cell, cells.status[j], lo, hi, need, why, cells.labels[j])
+        )
 
     need = np.array(
         [required(dict(cells.keys[j])) if cells.status[j] == "primary" else 0 for j in hid],
@@ -275,6 +291,7 @@ def audit(
         for (lo, hi), local in intervals:
             j = int(hid[members[local]])
             report.intervals[cells.keys[j]] = (lo, hi)
+            report.where[cells.keys[j]] = (cells.table[j], cells.labels[j])
             want = int(need[members[local]])
             if want and hi - lo < _TOL:
                 finding(j, lo, hi, want, f"exactly recovered: the cell must be {lo:g}")

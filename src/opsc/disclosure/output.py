@@ -162,5 +162,7 @@ def forbidden_values(
             else:
                 continue
             where = named or {"cell": "grand total"}
-            out.append(Finding(name, where, str(cell.get("status")), count, count, k, why))
+            written = {c: str(v) for c, v in cell.items() if c not in META}
+            status = str(cell.get("status"))
+            out.append(Finding(name, where, status, count, count, k, why, written))
     return out
