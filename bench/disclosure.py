@@ -4,7 +4,9 @@ Tables (synthetic, seeded): state × sex × age band (32 × 2 × 4), state × se
 offence (32 × 2 × 4 × 5), two linked tables sharing the state × sex margins, and the
 municipality level (2,478 municipalities nested in 32 states × 2 × 4 × 5). For each, our
 `protect` + audit, and tau-Argus Modular (and Optimal) via pytauargus: suppressed cells,
-time, and the result of OUR audit with L = 1 on each pattern. Prints one JSON object last.
+time, and the result of OUR audit with L = 1 on each pattern. Ours runs three times per
+table: the median time is reported with every run's, and the patterns must be identical.
+Prints one JSON object last.
 
 tau-Argus runs twice. As the offices run it (`FREQ(5,0)`: it only asks that no primary cell
 be exactly recovered, and assumes a hidden cell may be 0), and at OUR bar ("P=k, L=1"):
@@ -59,6 +61,7 @@ OFFENCES = ("sale", "prostitution", "pornography", "trafficking", "other")
 # The tables below are dense enough to publish; a refusal threshold above the default 0.5
 # keeps borderline seeds (about 50 % of non-zero cells hidden) comparable with tau-Argus.
 RULES = Rules(k=5, max_suppressed_share=0.75)
+RUNS = 3  # of ours per case: the median is reported, every run listed
 WEAK = Rules(k=5, p=1, max_suppressed_share=0.75)
 
 
@@ -345,11 +348,20 @@ def run_case(
         build_table(frame.groupby(list(s), as_index=False)["count"].sum(), list(s), name=f"t{i}")
         for i, s in enumerate(specs)
     ]
-    start, cpu = time.perf_counter(), time.process_time()
-    with simplex_iterations() as iterations:
-        ours = protect(tables, RULES)  # includes its own audit at L = 1 (a table failing it
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu  # is never returned)
-    doc = ours.to_json()
+    # Ours is timed over RUNS runs and the median reported: this is a shared virtual machine
+    # whose steal time moves one run by up to half (the same call took 3.3 s standalone and
+    # 5.1 s in the bench minutes apart). Every run must give the same pattern (deterministic).
+    timed = []
+    for _ in range(RUNS):
+        start, cpu = time.perf_counter(), time.process_time()
+        with simplex_iterations() as iterations:
+            ours = protect(tables, RULES)  # includes its own audit at L = 1 (a table failing
+        # it is never returned)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        timed.append((wall, cpu, ours.to_json(), iterations[0]))
+    if any(run[2] != timed[0][2] for run in timed):
+        raise AssertionError(f"{name}: protect gave different patterns on the same table")
+    seconds, cpu, doc, simplex = sorted(timed, key=lambda run: run[0])[len(timed) // 2]
     again, again_cpu = time.perf_counter(), time.process_time()
     check = audit_published(doc, lower=1, secondary=False)
     again, again_cpu = time.perf_counter() - again, time.process_time() - again_cpu
@@ -367,10 +379,11 @@ def run_case(
             "suppressed": ours.loss.suppressed,
             "suppressed_value": hidden_value(tables, ours_hidden),
             "seconds": round(seconds, 3),
+            "seconds_runs": [round(run[0], 3) for run in timed],
             "cpu_seconds": round(cpu, 3),
             "reaudit_cpu_seconds": round(again_cpu, 3),
             "reaudit_seconds": round(again, 3),
-            "simplex_iterations": iterations[0],
+            "simplex_iterations": simplex,
             "method": ours.method,
             "audit_L1_failures": len(check.findings),
         },
