@@ -67,14 +67,18 @@ def test_published_margins_are_consistent_and_statuses_complete(table: Table) ->
     cells = protect(table, RULES).tables["table"]
     assert len(cells) == len(table)
     system = link([table])
-    shown = np.array(
-        [
-            c["value"] if c["value"] is not None else v
-            for c, v in zip(cells, table.values.tolist(), strict=True)
-        ]
-    )
+    # Cells are published in reading order: match them to the table's values by codes.
+    at = {tuple(sorted(table.cell_labels(i).items())): i for i in range(len(table))}
+    flat = [
+        at[tuple(sorted((k, str(v)) for k, v in c.items() if k in table.columns))] for c in cells
+    ]
+    values = table.values[flat].tolist()
+    shown = table.values.copy()
+    for i, c in zip(flat, cells, strict=True):
+        shown[i] = c["value"] if c["value"] is not None else shown[i]
+    assert sorted(flat) == list(range(len(table)))
     assert np.abs(system.matrix @ shown).max(initial=0) == 0
-    for cell, value in zip(cells, table.values.tolist(), strict=True):
+    for cell, value in zip(cells, values, strict=True):
         assert cell["status"] in {"published", "primary", "secondary"}
         if cell["status"] == "published":
             assert cell["value"] == value
@@ -101,9 +105,11 @@ def test_the_audit_catches_a_primary_cell_left_alone(table: Table, pick: int) ->
     if not primary:
         return  # nothing to protect
     keep = primary[pick % len(primary)]
+    at = {tuple(sorted(table.cell_labels(i).items())): i for i in range(len(table))}
     for i, cell in enumerate(cells):
         if i != keep and cell["value"] is None:
-            cell["value"], cell["status"] = int(table.values[i]), "published"
+            flat = at[tuple(sorted((k, str(v)) for k, v in cell.items() if k in table.columns))]
+            cell["value"], cell["status"] = int(table.values[flat]), "published"
     report = audit_published(doc)
 
     def codes(cell: dict[str, object]) -> dict[str, object]:

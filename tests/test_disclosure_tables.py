@@ -81,6 +81,24 @@ def test_published_cells_read_in_natural_order_without_changing_the_pattern() ->
     )
 
 
+def test_reading_order_takes_numbers_of_any_length() -> None:
+    """A run of 5,000 digits is past what int() reads: the order compares it as text."""
+    huge = "9" * 5000
+    frame = _frame([(huge, "7"), ("10", "8"), ("9", "9"), ("09", "6")], ["state"])
+    frame["count"] = frame["count"].astype(int)
+    cells = protect(build_table(frame, ["state"]), Rules(k=5)).to_json()["cells"]
+    assert isinstance(cells, list)
+    assert [c["state"] for c in cells] == ["_total", "09", "9", "10", huge]
+
+
+@pytest.mark.parametrize("name", ["table", "low", "high", "required", "status"])
+def test_a_dimension_named_like_an_output_field_is_refused(name: str) -> None:
+    frame = _frame([("01", "F", "7"), ("01", "M", "8")], [name, "sex"])
+    with pytest.raises(InvalidTableError, match=f"reserved|{name}") as caught:
+        build_table(frame, [name, "sex"])
+    assert "rename the column" in str(caught.value)
+
+
 def test_linked_tables_share_their_margins() -> None:
     frame = _frame(
         [("01", "F", "a", 3), ("01", "M", "b", 8), ("02", "F", "a", 12)], ["state", "sex", "age"]

@@ -20,10 +20,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "agregue una columna {column!r} (columnas: {columns})",
     ),
     "reserved-column": (
-        "a dimension cannot be named like a field of the published cells ({names}): rename "
-        "the column",
-        "una dimensión no puede llamarse como un campo de las celdas publicadas ({names}): "
-        "cambie el nombre de la columna",
+        "a dimension cannot be named like a field of the published cells or of the audit "
+        "({names}): rename the column",
+        "una dimensión no puede llamarse como un campo de las celdas publicadas o de la "
+        "auditoría ({names}): cambie el nombre de la columna",
     ),
     "invalid-count": (
         "a count must be a whole number ≥ 0",

@@ -41,8 +41,8 @@ _REPAIR_ROUNDS = 5
 _PUBLISH_BACK_LPS = 20  # LPs per primary cell at most: deterministic, unlike seconds
 # The same on large tables (each a neighbourhood LP, ~6 ms). On 32 × 2 × 4 × 5 (seeds 0–4)
 # 0.25 hides 999/1,248/1,114/1,089/962 cells, 18 more than 0.35 and still 7–21 a seed below
-# tau-Argus Modular at the same bar, for 10 % fewer simplex iterations and 12–14 % less
-# time: the 5 s asked binds, the cells below Modular's had room (docs/disclosure.md).
+# tau-Argus Modular at the same bar, for 10 % fewer simplex iterations (and 14 % less
+# time on seed 1): the 5 s asked binds, the cells below Modular's had room (docs/disclosure.md).
 _LOCAL_BACK_LPS = 0.25
 
 

@@ -22,18 +22,22 @@ from opsc.disclosure.audit import META
 from opsc.disclosure.errors import InvalidTableError, Problem, problem
 
 TOTAL = "_total"
+RESERVED = (*META, "table", "low", "high", "required")  # fields beside the codes in outputs
 IntArray = npt.NDArray[np.int64]
 Key = tuple[tuple[str, str], ...]
 
 
-def _natural(code: str) -> tuple[tuple[str | int, ...], str]:
-    """A sort key reading the digits in a code as numbers ("6-11" → ("", 6, "-", 11, "")).
+def _natural(code: str) -> tuple[tuple[str | tuple[int, str], ...], str]:
+    """A sort key reading the digits in a code as numbers: "6-11" before "12-14".
 
-    Text and numbers alternate at fixed places, so two keys always compare; the code
-    itself breaks ties ("01" and "1").
+    Text and digit runs alternate at fixed places, so two keys always compare. A run
+    compares by its length without leading zeros, then as text: a number of any length,
+    with no `int()` (which refuses more than 4,300 digits). The code breaks ties ("01", "1").
     """
-    parts = re.split(r"(\d+)", code)
-    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), code
+    parts = re.split(r"([0-9]+)", code)
+    return tuple(
+        (len(p.lstrip("0")), p.lstrip("0")) if i % 2 else p for i, p in enumerate(parts)
+    ), code
 
 
 @dataclass(frozen=True)
@@ -291,9 +295,9 @@ def flat_levels(dim: Dimension) -> list[Problem]:
 
 def _check_frame(frame: pd.DataFrame, columns: list[str], count: str) -> list[Problem]:
     """Every problem in the inner cells, with spreadsheet row numbers (header is row 1)."""
-    reserved = [c for c in columns if c in META]
-    if reserved:  # the published cells' own fields: a dimension would be overwritten
-        return [problem("reserved-column", field=c, names=", ".join(META)) for c in reserved]
+    reserved = [c for c in columns if c in RESERVED]
+    if reserved:  # the published cells' and the audit's own fields: one would be overwritten
+        return [problem("reserved-column", field=c, names=", ".join(RESERVED)) for c in reserved]
     missing = [c for c in [*columns, count] if c not in frame.columns]
     if missing:
         return [
